@@ -1,0 +1,235 @@
+package io.github.vlmlens.core.analysis;
+
+import io.github.vlmlens.core.API;
+import io.github.vlmlens.core.HookedVlm;
+import io.github.vlmlens.core.RunRequest;
+import io.github.vlmlens.core.RunSpec;
+import io.github.vlmlens.core.analysis.internal.Aggregator;
+import io.github.vlmlens.core.analysis.internal.Checkpoint;
+import io.github.vlmlens.core.analysis.internal.Fingerprints;
+import io.github.vlmlens.core.analysis.internal.Progress;
+import io.github.vlmlens.core.analysis.internal.SwapEngine;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A swap experiment on one model (METHOD.md section 1): for each sample, the belief shift when
+ * {@code y}'s residual stream {@code lm.L.resid_post} replaces {@code x}'s at a swap set, for every
+ * configured layer {@code L} (0 = embeddings, L = the output of decoder block L).
+ *
+ * <p>Per sample, it runs {@code x} once capturing every swept layer at every position and
+ * {@code y} once capturing the swap sets' positions, then one run per layer and swap set that
+ * resumes from {@code x}'s cached layer {@code L} ({@link RunSpec.Builder#resumeFrom}), batched.
+ * A sample whose denominator is below the threshold is excluded and counted, and its patched runs
+ * are skipped; so is a patched run whose patch would change nothing ({@code y}'s vectors at the
+ * swap set equal {@code x}'s bit for bit, as for the text tokens at layer 0 when both prompts are
+ * the same): its readout is {@code x}'s own, a shift of exactly 0. Every sample's tokenization and swap sets are checked before the first forward
+ * pass, so a missing object word fails at once.
+ *
+ * <p>With an output directory, each finished sample is appended to {@code samples.jsonl} there;
+ * a later run with the same config, model and samples resumes after the last finished one and
+ * ends with the same {@code result.json} as an uninterrupted run. Instances are immutable.
+ */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
+public final class SwapExperiment {
+  /** The default number of requests per {@link HookedVlm#runAll} call. */
+  public static final int DEFAULT_BATCH_SIZE = 16;
+
+  private final HookedVlm model;
+  private final SwapConfig config;
+  private final int batchSize;
+  private final boolean progressBar;
+  private final SampleListener listener;
+
+  private SwapExperiment(
+      HookedVlm model, SwapConfig config, int batchSize, boolean progressBar, SampleListener listener) {
+    this.model = model;
+    this.config = config;
+    this.batchSize = batchSize;
+    this.progressBar = progressBar;
+    this.listener = listener;
+  }
+
+  /**
+   * An experiment with a progress bar on standard error and batches of
+   * {@value #DEFAULT_BATCH_SIZE}.
+   *
+   * @throws IllegalArgumentException when a configured layer lies outside the model's
+   *     {@code 0..N}
+   */
+  public static SwapExperiment of(HookedVlm model, SwapConfig config) {
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(config, "config");
+    SwapEngine.resolveLayers(model, config);
+    return new SwapExperiment(model, config, DEFAULT_BATCH_SIZE, true, null);
+  }
+
+  /** The same experiment sending at most {@code n} requests per {@link HookedVlm#runAll} call. */
+  public SwapExperiment withBatchSize(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("batch size must be >= 1, got " + n);
+    }
+    return new SwapExperiment(model, config, n, progressBar, listener);
+  }
+
+  /** The same experiment with the progress bar on standard error on or off. */
+  public SwapExperiment withProgressBar(boolean on) {
+    return new SwapExperiment(model, config, batchSize, on, listener);
+  }
+
+  /** The same experiment telling {@code l} of every finished sample. */
+  public SwapExperiment withListener(SampleListener l) {
+    return new SwapExperiment(model, config, batchSize, progressBar, Objects.requireNonNull(l, "listener"));
+  }
+
+  /** The config. */
+  public SwapConfig config() {
+    return config;
+  }
+
+  /** The layers this experiment sweeps on its model. */
+  public List<Integer> layers() {
+    return SwapEngine.resolveLayers(model, config);
+  }
+
+  /**
+   * Runs every sample, keeping results in memory only.
+   *
+   * @throws IllegalArgumentException for no samples, repeated sample ids, a missing object word
+   *     (naming the sample, the word and the prompt) or inputs whose swap sets cannot be matched
+   */
+  public SwapResult run(List<SwapSample> samples) {
+    return run(samples, null);
+  }
+
+  /**
+   * Runs every sample, writing each finished one to {@code outputDir} and resuming from what an
+   * earlier, interrupted run of the same config wrote there; the result also goes to
+   * {@code outputDir/result.json}.
+   *
+   * @param outputDir the output directory, or {@code null} for none
+   * @throws IllegalArgumentException as {@link #run(List)}
+   * @throws IllegalStateException when the directory holds a run with another config, model or
+   *     layers, or other samples
+   * @throws java.io.UncheckedIOException when the directory cannot be read or written
+   */
+  public SwapResult run(List<SwapSample> samples, Path outputDir) {
+    Objects.requireNonNull(samples, "samples");
+    if (samples.isEmpty()) {
+      throw new IllegalArgumentException("no samples to run");
+    }
+    Set<String> ids = new HashSet<>();
+    for (SwapSample s : samples) {
+      if (!ids.add(s.id())) {
+        throw new IllegalArgumentException("sample id '" + s.id() + "' is used twice");
+      }
+    }
+    SwapEngine engine = new SwapEngine(model, config, batchSize);
+    List<SwapEngine.Prepared> prepared = new ArrayList<>(samples.size());
+    for (SwapSample s : samples) {
+      prepared.add(engine.prepare(s));
+    }
+    List<Integer> layers = engine.layers();
+    String hash = Fingerprints.config(config, model.name(), layers);
+
+    Checkpoint checkpoint = null;
+    List<SwapResult.Sample> results = new ArrayList<>();
+    if (outputDir != null) {
+      checkpoint = Checkpoint.open(outputDir, hash, model.name(), layers, config);
+      List<SwapResult.Sample> done = checkpoint.done();
+      if (done.size() > samples.size()) {
+        throw new IllegalStateException(
+            outputDir + " holds " + done.size() + " finished samples but this run has only "
+                + samples.size());
+      }
+      for (int i = 0; i < done.size(); i++) {
+        SwapResult.Sample d = done.get(i);
+        SwapEngine.Prepared p = prepared.get(i);
+        if (!d.id().equals(p.sample().id()) || !d.fingerprint().equals(p.fingerprint())) {
+          throw new IllegalStateException(
+              outputDir + ": finished sample " + (i + 1) + " is '" + d.id() + "' (fingerprint "
+                  + d.fingerprint() + ") but this run has '" + p.sample().id() + "' (fingerprint "
+                  + p.fingerprint() + ") there; the samples changed, use another directory");
+        }
+      }
+      results.addAll(done);
+    }
+
+    String task = config.name() + " on " + model.name();
+    try (Progress progress = Progress.start(progressBar, task, samples.size(), results.size())) {
+      for (int i = results.size(); i < samples.size(); i++) {
+        SwapResult.Sample r = engine.run(prepared.get(i), false);
+        prepared.set(i, null);
+        if (checkpoint != null) {
+          checkpoint.append(r);
+        }
+        results.add(r);
+        progress.step();
+        if (listener != null) {
+          listener.sampleFinished(r, results.size(), samples.size());
+        }
+      }
+    }
+    SwapResult result =
+        Aggregator.aggregate(model.name(), model.numLayers(), layers, config, hash, results);
+    if (checkpoint != null) {
+      checkpoint.writeResult(result);
+    }
+    return result;
+  }
+
+  /**
+   * Measures what one sample's sweep costs against {@code layers x swapSets} plain forwards of
+   * {@code x}: after one untimed warm-up of each, the median over {@code repeats} of (a) a batch
+   * of plain forwards of {@code x} (the batch size of this experiment, readouts only) divided by
+   * its size and (b) the full sweep of the sample (patched runs made even if it would be
+   * excluded). The target of the resumed plan is a ratio of at most about 0.55.
+   *
+   * @throws IllegalArgumentException for {@code repeats < 1} or a sample that does not prepare
+   */
+  public SweepCost measureCost(SwapSample sample, int repeats) {
+    if (repeats < 1) {
+      throw new IllegalArgumentException("repeats must be >= 1, got " + repeats);
+    }
+    SwapEngine engine = new SwapEngine(model, config, batchSize);
+    SwapEngine.Prepared p = engine.prepare(sample);
+    RunSpec plain =
+        RunSpec.builder()
+            .readWords(sample.gtAnswer(), sample.otherAnswer())
+            .logits(RunSpec.LogitsMode.NONE)
+            .build();
+    List<RunRequest> batch = Collections.nCopies(batchSize, RunRequest.of(sample.x(), plain));
+    model.runAll(batch);
+    engine.run(p, true);
+    double[] forward = new double[repeats];
+    double[] sweep = new double[repeats];
+    for (int r = 0; r < repeats; r++) {
+      long t0 = System.nanoTime();
+      model.runAll(batch);
+      long t1 = System.nanoTime();
+      engine.run(p, true);
+      long t2 = System.nanoTime();
+      forward[r] = (t1 - t0) / 1e6 / batchSize;
+      sweep[r] = (t2 - t1) / 1e6;
+    }
+    double f = median(forward);
+    double s = median(sweep);
+    int nl = engine.layers().size();
+    int ns = config.swapSets().size();
+    return new SweepCost(
+        model.name(), nl, ns, engine.lastRequests(), batchSize, repeats, f, s, s / (nl * ns * f));
+  }
+
+  private static double median(double[] v) {
+    double[] c = v.clone();
+    Arrays.sort(c);
+    int n = c.length;
+    return n % 2 == 1 ? c[n / 2] : (c[n / 2 - 1] + c[n / 2]) / 2;
+  }
+}
