@@ -1,0 +1,39 @@
+package io.github.vlmlens.examples.cli;
+
+import io.github.vlmlens.core.API;
+import io.github.vlmlens.examples.tiny.TrainTinyVlm;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code vlmlens} command-line tool. */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
+@Command(
+    name = "vlmlens",
+    mixinStandardHelpOptions = true,
+    version = "vlmlens 0.1.0",
+    description = "Mechanistic interpretability of vision-language models.",
+    subcommands = {
+      DemoCommand.class,
+      MirrorSwapCommand.class,
+      HookPointsCommand.class,
+      TrainTinyVlm.class,
+      CommandLine.HelpCommand.class
+    })
+public final class VlmlensCli implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  /** Runs the tool; the exit status is the subcommand's. */
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The tool's command line, for embedding and tests. */
+  public static CommandLine commandLine() {
+    return new CommandLine(new VlmlensCli());
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+}

@@ -1,0 +1,80 @@
+package io.github.vlmlens.examples.tiny;
+
+import io.github.vlmlens.core.API;
+import io.github.vlmlens.core.HookedVlm;
+import io.github.vlmlens.hooks.HookedLlava;
+import io.github.vlmlens.hooks.LoadOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/**
+ * The tiny LLaVA-style VLM that ships with vlmlens, trained by {@link TrainTinyVlm} on the
+ * synthetic grid scenes of {@code vlmlens-spatial}. It goes through exactly the same loading code
+ * as a real Hugging Face checkpoint.
+ */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
+public final class TinyVlm {
+  /** The classpath folder holding the bundled checkpoint. */
+  public static final String RESOURCE_DIR = "/io/github/vlmlens/examples/tiny/";
+
+  /** The files of the bundled checkpoint, in the Hugging Face layout. */
+  public static final List<String> FILES =
+      List.of(
+          "config.json",
+          "model.safetensors",
+          "tokenizer.json",
+          "preprocessor_config.json",
+          "vlmlens.json");
+
+  private TinyVlm() {}
+
+  /** Loads the bundled tiny VLM on the CPU in float32. */
+  public static HookedVlm load() {
+    return HookedLlava.load(checkpointDir(), LoadOptions.builder().build());
+  }
+
+  /**
+   * The bundled checkpoint as a directory on disk (copied once from the classpath into a folder
+   * under the system temp dir, keyed by its size so an updated jar gets a fresh copy).
+   *
+   * @throws IllegalStateException when the jar does not hold the checkpoint
+   */
+  public static Path checkpointDir() {
+    try {
+      long key = 0;
+      for (String f : FILES) {
+        var url = TinyVlm.class.getResource(RESOURCE_DIR + f);
+        if (url == null) {
+          throw new IllegalStateException(
+              "the bundled tiny VLM is missing " + RESOURCE_DIR + f
+                  + " on the classpath; train it with TrainTinyVlm");
+        }
+        key = key * 31 + url.openConnection().getContentLengthLong();
+      }
+      Path dir = Path.of(System.getProperty("java.io.tmpdir"), "vlmlens-tiny-" + Long.toHexString(key));
+      if (!Files.isRegularFile(dir.resolve("model.safetensors"))) {
+        Path tmp = Files.createTempDirectory("vlmlens-tiny");
+        for (String f : FILES) {
+          try (InputStream in = TinyVlm.class.getResourceAsStream(RESOURCE_DIR + f)) {
+            Files.copy(in, tmp.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+          }
+        }
+        try {
+          Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+          if (!Files.isRegularFile(dir.resolve("model.safetensors"))) {
+            throw e;
+          }
+        }
+      }
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not unpack the bundled tiny VLM", e);
+    }
+  }
+}

@@ -1,0 +1,181 @@
+package io.github.vlmlens.examples;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaCodeUnit;
+import com.tngtech.archunit.core.domain.JavaField;
+import com.tngtech.archunit.core.domain.JavaModifier;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import io.github.vlmlens.core.API;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The rules of DESIGN.md, enforced on every vlmlens module's main classes: module dependencies
+ * point one way, internals stay internal, and every public type states its API status.
+ */
+class ArchitectureTest {
+  private static final String ROOT = "io.github.vlmlens";
+  private static JavaClasses classes;
+
+  @BeforeAll
+  static void importClasses() {
+    classes =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
+            .importPackages(ROOT);
+    // The jars of the sibling modules are directories on the reactor classpath, or jars when
+    // installed: import those too.
+    if (classes.stream().noneMatch(c -> c.getPackageName().startsWith(ROOT + ".core"))) {
+      classes =
+          new ClassFileImporter()
+              .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+              .importPackages(ROOT);
+    }
+  }
+
+  @Test
+  void everyModuleIsImported() {
+    for (String m : List.of("core", "hooks", "spatial", "examples")) {
+      if (classes.stream().noneMatch(c -> c.getPackageName().startsWith(ROOT + "." + m))) {
+        throw new AssertionError("no classes of module " + m + " were imported");
+      }
+    }
+  }
+
+  @Test
+  void coreDependsOnNoDjlAndNoOtherModule() {
+    noClasses()
+        .that().resideInAPackage(ROOT + ".core..")
+        .should().dependOnClassesThat()
+        .resideInAnyPackage(
+            "ai.djl..", ROOT + ".hooks..", ROOT + ".spatial..", ROOT + ".temporal..", ROOT + ".examples..")
+        .check(classes);
+  }
+
+  @Test
+  void analysesTalkToModelsThroughCoreOnly() {
+    noClasses()
+        .that().resideInAnyPackage(ROOT + ".spatial..", ROOT + ".temporal..")
+        .should().dependOnClassesThat()
+        .resideInAnyPackage("ai.djl..", ROOT + ".hooks..", ROOT + ".examples..")
+        .check(classes);
+    noClasses().that().resideInAPackage(ROOT + ".spatial..")
+        .should().dependOnClassesThat().resideInAPackage(ROOT + ".temporal..")
+        .check(classes);
+    noClasses().that().resideInAPackage(ROOT + ".temporal..")
+        .should().dependOnClassesThat().resideInAPackage(ROOT + ".spatial..")
+        .check(classes);
+  }
+
+  @Test
+  void hooksDependOnCoreOnly() {
+    noClasses()
+        .that().resideInAPackage(ROOT + ".hooks..")
+        .should().dependOnClassesThat()
+        .resideInAnyPackage(ROOT + ".spatial..", ROOT + ".temporal..", ROOT + ".examples..")
+        .check(classes);
+  }
+
+  @Test
+  void internalPackagesAreNotUsedOutsideTheirModule() {
+    for (String m : List.of("core", "hooks", "spatial", "temporal", "examples")) {
+      noClasses()
+          .that().resideOutsideOfPackage(ROOT + "." + m + "..")
+          .should().dependOnClassesThat().resideInAPackage(ROOT + "." + m + "..internal..")
+          .allowEmptyShould(true)
+          .check(classes);
+    }
+  }
+
+  @Test
+  void noInternalTypeInAPublicSignature() {
+    classes()
+        .that(publicApiTypes())
+        .should(exposeNoInternalType())
+        .allowEmptyShould(true)
+        .check(classes);
+  }
+
+  @Test
+  void everyPublicTypeCarriesItsApiStatus() {
+    classes()
+        .that(publicApiTypes())
+        .and().areTopLevelClasses()
+        .should().beAnnotatedWith(API.class)
+        .check(classes);
+  }
+
+  @Test
+  void noCyclesBetweenModulesOrTheirPublicPackages() {
+    slices().matching(ROOT + ".(*)..").should().beFreeOfCycles().check(classes);
+  }
+
+  private static DescribedPredicate<JavaClass> publicApiTypes() {
+    return DescribedPredicate.describe(
+        "public types outside internal packages",
+        c -> c.getModifiers().contains(JavaModifier.PUBLIC)
+            && !c.getPackageName().contains(".internal")
+            && c.getPackageName().startsWith(ROOT)
+            && !c.getPackageName().startsWith(ROOT + ".examples"));
+  }
+
+  private static ArchCondition<JavaClass> exposeNoInternalType() {
+    return new ArchCondition<>("expose no internal type in a public or protected signature") {
+      @Override
+      public void check(JavaClass c, ConditionEvents events) {
+        List<String> leaks = new ArrayList<>();
+        for (JavaCodeUnit u : c.getCodeUnits()) {
+          if (!isVisible(u.getModifiers())) {
+            continue;
+          }
+          if (isInternal(u.getRawReturnType())) {
+            leaks.add(u.getFullName() + " returns " + u.getRawReturnType().getName());
+          }
+          for (JavaClass p : u.getRawParameterTypes()) {
+            if (isInternal(p)) {
+              leaks.add(u.getFullName() + " takes " + p.getName());
+            }
+          }
+        }
+        for (JavaField f : c.getFields()) {
+          if (isVisible(f.getModifiers()) && isInternal(f.getRawType())) {
+            leaks.add(f.getFullName() + " is of type " + f.getRawType().getName());
+          }
+        }
+        if (c.getRawSuperclass().isPresent() && isInternal(c.getRawSuperclass().get())) {
+          leaks.add(c.getName() + " extends " + c.getRawSuperclass().get().getName());
+        }
+        for (JavaClass i : c.getRawInterfaces()) {
+          if (isInternal(i)) {
+            leaks.add(c.getName() + " implements " + i.getName());
+          }
+        }
+        for (String l : leaks) {
+          events.add(SimpleConditionEvent.violated(c, l));
+        }
+      }
+    };
+  }
+
+  private static boolean isVisible(java.util.Set<JavaModifier> m) {
+    return m.contains(JavaModifier.PUBLIC) || m.contains(JavaModifier.PROTECTED);
+  }
+
+  private static boolean isInternal(JavaClass t) {
+    JavaClass base = t.isArray() ? t.getBaseComponentType() : t;
+    return base.getPackageName().startsWith(ROOT) && base.getPackageName().contains(".internal");
+  }
+}
