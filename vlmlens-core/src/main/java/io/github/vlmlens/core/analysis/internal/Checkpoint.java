@@ -6,14 +6,8 @@ import io.github.vlmlens.core.analysis.SwapConfig;
 import io.github.vlmlens.core.analysis.SwapResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -80,18 +74,7 @@ public final class Checkpoint {
 
   /** Appends a finished sample and forces it to disk. */
   public void append(SwapResult.Sample sample) {
-    byte[] line = (Json.compact(sample) + "\n").getBytes(StandardCharsets.UTF_8);
-    Path file = dir.resolve(SAMPLES_FILE);
-    try (FileChannel ch =
-        FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-      ByteBuffer buf = ByteBuffer.wrap(line);
-      while (buf.hasRemaining()) {
-        ch.write(buf);
-      }
-      ch.force(false);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot append to " + file, e);
-    }
+    JsonLines.append(dir.resolve(SAMPLES_FILE), sample);
     done.add(sample);
   }
 
@@ -106,42 +89,10 @@ public final class Checkpoint {
   }
 
   private static List<SwapResult.Sample> readSamples(Path file) throws IOException {
-    List<SwapResult.Sample> out = new ArrayList<>();
-    if (!Files.exists(file)) {
-      return out;
-    }
-    String text = Files.readString(file, StandardCharsets.UTF_8);
-    String[] lines = text.split("\n", -1);
-    // lines[last] is "" when the file ends with a newline, else a line cut short by an interruption.
-    boolean dropped = false;
-    StringBuilder kept = new StringBuilder();
-    for (int i = 0; i < lines.length; i++) {
-      String line = lines[i];
-      boolean last = i == lines.length - 1;
-      if (line.isBlank()) {
-        continue;
-      }
-      if (last) {
-        dropped = true; // no trailing newline: the write did not finish
-        break;
-      }
-      try {
-        out.add(Json.mapper().readValue(line, SwapResult.Sample.class));
-      } catch (IOException e) {
-        throw new IllegalStateException(
-            "line " + (i + 1) + " of " + file + " is not a finished sample: " + e.getMessage(), e);
-      }
-      kept.append(line).append('\n');
-    }
-    if (dropped) {
-      writeAtomically(file, kept.toString());
-    }
-    return out;
+    return JsonLines.read(file, SwapResult.Sample.class, "sample");
   }
 
   private static void writeAtomically(Path file, String text) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.writeString(tmp, text, StandardCharsets.UTF_8);
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    JsonLines.writeAtomically(file, text);
   }
 }

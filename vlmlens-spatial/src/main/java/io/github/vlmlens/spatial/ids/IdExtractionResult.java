@@ -1,0 +1,170 @@
+package io.github.vlmlens.spatial.ids;
+
+import io.github.vlmlens.core.API;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a spatial-ID extraction found, per layer: the axes, how linear the code is, how much of the
+ * IDs' variance the plane holds, the projected ID grid, and the comparison of plain and spatial
+ * prompts. Immutable, and serialisable with Jackson as it stands. The ID tables themselves are in
+ * {@link SpatialIds}.
+ *
+ * <p>Linearity is the {@code R^2} of an ordinary least-squares fit of the 2-D projected
+ * coordinates on the true (column, row), with an intercept, pooled over the two coordinates
+ * ({@code 1 - (SSR_x + SSR_y) / (SST_x + SST_y)}, which does not depend on how the plane's basis is
+ * rotated). It is reported on the 16 (or {@code m^2}) universal cell IDs and on every centred
+ * sample; beside each, the same pipeline (axes, plane, projection, fit) on IDs whose cell labels
+ * were shuffled, because a 2-D fit of few points is high even for an unordered code.
+ *
+ * @param model the model's name
+ * @param numLayers the model's number of decoder blocks {@code N}
+ * @param hiddenSize the model's hidden size
+ * @param layers the layers read (0 = embeddings, L = output of block L)
+ * @param config the config the results come from
+ * @param configHash a hash of the config, the model's name and the layers (checked on resume)
+ * @param placementsPerPrompt the number of runs per prompt type: pairs x m^2 A cells x (m^2 - 1) B
+ *     cells x sizes
+ * @param geometry one entry per layer, ascending
+ * @param bestLayer the layer with the highest per-sample {@code R^2}, or -1 when none is finite
+ * @param spatialScatter at the best layer, every spatial-prompt sample's uncentred activation
+ *     projected on the plane (empty without plain prompts)
+ * @param plainScatter the same for the plain prompts (empty without plain prompts)
+ * @param idsFingerprint {@link SpatialIds#fingerprint()} of the extracted IDs
+ */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
+public record IdExtractionResult(
+    String model,
+    int numLayers,
+    int hiddenSize,
+    List<Integer> layers,
+    IdConfig config,
+    String configHash,
+    int placementsPerPrompt,
+    List<LayerGeometry> geometry,
+    int bestLayer,
+    List<Point> spatialScatter,
+    List<Point> plainScatter,
+    String idsFingerprint) {
+
+  /** Copies the lists. */
+  public IdExtractionResult {
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(config, "config");
+    layers = List.copyOf(layers);
+    geometry = List.copyOf(geometry);
+    spatialScatter = List.copyOf(spatialScatter);
+    plainScatter = List.copyOf(plainScatter);
+  }
+
+  /** The terminal summary ({@link IdReport#summary}). */
+  public String summary() {
+    return IdReport.summary(this);
+  }
+
+  /**
+   * The geometry at one layer.
+   *
+   * @throws IllegalArgumentException when the layer was not read
+   */
+  public LayerGeometry at(int layer) {
+    for (LayerGeometry g : geometry) {
+      if (g.layer() == layer) {
+        return g;
+      }
+    }
+    throw new IllegalArgumentException("layer " + layer + " was not read; layers: " + layers);
+  }
+
+  /**
+   * The plane of one layer. Every value is NaN when the axes are degenerate (zero, or parallel), as
+   * at the embedding layer, where the object word does not depend on the image.
+   *
+   * @param layer the layer
+   * @param horizontalNorm the length of the horizontal axis {@code h_L}
+   * @param verticalNorm the length of the vertical axis {@code v_L}
+   * @param axisCosine the cosine between {@code h_L} and {@code v_L}
+   * @param explainedVariance the fraction of the universal IDs' variance (about their mean) in the
+   *     plane
+   * @param r2CellMeans {@code R^2} on the universal cell IDs
+   * @param r2PerSample {@code R^2} on every centred sample (each placement, pair, A cell and size)
+   * @param shuffledR2CellMeans the mean of {@code r2CellMeans} over the shuffled-cell baselines
+   * @param shuffledR2CellMeansMax its maximum over them
+   * @param shuffledR2PerSample the mean of {@code r2PerSample} over the shuffled baselines
+   * @param shuffledR2PerSampleMax its maximum over them
+   * @param cells the universal IDs projected on the plane (x along the first basis vector, which
+   *     is {@code h_L} normalised; y along the part of {@code v_L} orthogonal to it)
+   * @param plain the plain-prompt comparison, or {@code null} when plain prompts were off
+   */
+  @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
+  public record LayerGeometry(
+      int layer,
+      double horizontalNorm,
+      double verticalNorm,
+      double axisCosine,
+      double explainedVariance,
+      double r2CellMeans,
+      double r2PerSample,
+      double shuffledR2CellMeans,
+      double shuffledR2CellMeansMax,
+      double shuffledR2PerSample,
+      double shuffledR2PerSampleMax,
+      List<CellPoint> cells,
+      PlainComparison plain) {
+    /** Copies the list. */
+    public LayerGeometry {
+      cells = List.copyOf(cells);
+    }
+  }
+
+  /**
+   * A cell's ID projected on the plane.
+   *
+   * @param row the cell's row (0 at the top)
+   * @param column the cell's column (0 at the left)
+   * @param x the coordinate along the first basis vector
+   * @param y the coordinate along the second
+   */
+  @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
+  public record CellPoint(int row, int column, double x, double y) {}
+
+  /**
+   * A point of a scatter plot on the plane.
+   *
+   * @param x the coordinate along the first basis vector
+   * @param y the coordinate along the second
+   */
+  @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
+  public record Point(double x, double y) {}
+
+  /**
+   * Plain prompts ("Is there a {B} in the image?") against spatial prompts on one layer's plane.
+   *
+   * @param r2CellMeans {@code R^2} of the plain prompts' cell IDs (centred per A cell within the
+   *     plain runs, then averaged) projected on the spatial plane
+   * @param r2PerSample the same on every centred plain sample
+   * @param separation how far apart the uncentred activations of the two prompt types lie on the
+   *     plane: the distance between their mean projections over the root mean of their total
+   *     variances, {@code |mu_s - mu_p| / sqrt((tv_s + tv_p) / 2)}
+   * @param spatialMeanX the spatial prompts' mean projection, x
+   * @param spatialMeanY the spatial prompts' mean projection, y
+   * @param plainMeanX the plain prompts' mean projection, x
+   * @param plainMeanY the plain prompts' mean projection, y
+   * @param cells the plain prompts' cell IDs projected on the spatial plane
+   */
+  @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
+  public record PlainComparison(
+      double r2CellMeans,
+      double r2PerSample,
+      double separation,
+      double spatialMeanX,
+      double spatialMeanY,
+      double plainMeanX,
+      double plainMeanY,
+      List<CellPoint> cells) {
+    /** Copies the list. */
+    public PlainComparison {
+      cells = List.copyOf(cells);
+    }
+  }
+}

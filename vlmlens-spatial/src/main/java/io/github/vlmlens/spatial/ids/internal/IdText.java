@@ -1,0 +1,122 @@
+package io.github.vlmlens.spatial.ids.internal;
+
+import static io.github.vlmlens.spatial.ids.internal.Plots.fmt;
+
+import io.github.vlmlens.core.report.HtmlPage;
+import io.github.vlmlens.spatial.ids.IdExtractionResult;
+import io.github.vlmlens.spatial.ids.IdExtractionResult.LayerGeometry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The terminal summary and the HTML page of a spatial-ID result. */
+public final class IdText {
+  private IdText() {}
+
+  /** The summary, ending with a newline. */
+  public static String summary(IdExtractionResult r) {
+    StringBuilder sb = new StringBuilder();
+    String nl = System.lineSeparator();
+    sb.append(String.format(Locale.ROOT,
+        "spatial IDs of %s (%d blocks, hidden %d): %d pairs, %d runs per prompt, %s question, %s axes%n",
+        r.model(), r.numLayers(), r.hiddenSize(), r.config().pairs().size(), r.placementsPerPrompt(),
+        r.config().question().name().toLowerCase(Locale.ROOT),
+        r.config().normalisation().name().toLowerCase(Locale.ROOT)));
+    sb.append("R^2 of projected IDs on true (column, row) [shuffled-cell baseline: mean / max over ")
+        .append(r.config().shuffles()).append(" shuffles]").append(nl);
+    sb.append(String.format(Locale.ROOT, "%5s  %7s %7s %6s %6s  %-26s  %-26s", "layer", "|h|", "|v|", "cos",
+        "var", "R^2 cell means", "R^2 per sample"));
+    if (r.config().plainPrompts()) {
+      sb.append(String.format(Locale.ROOT, "  %-9s %s", "plain R^2", "separation"));
+    }
+    sb.append(nl);
+    for (LayerGeometry g : r.geometry()) {
+      sb.append(String.format(Locale.ROOT, "%5d  %7s %7s %6s %6s  %-26s  %-26s", g.layer(), fmt(g.horizontalNorm()),
+          fmt(g.verticalNorm()), fmt(g.axisCosine()), fmt(g.explainedVariance()),
+          fmt(g.r2CellMeans()) + " [" + fmt(g.shuffledR2CellMeans()) + " / " + fmt(g.shuffledR2CellMeansMax()) + "]",
+          fmt(g.r2PerSample()) + " [" + fmt(g.shuffledR2PerSample()) + " / " + fmt(g.shuffledR2PerSampleMax()) + "]"));
+      if (g.plain() != null) {
+        sb.append(String.format(Locale.ROOT, "  %-9s %s", fmt(g.plain().r2PerSample()), fmt(g.plain().separation())));
+      }
+      int end = sb.length();
+      while (end > 0 && sb.charAt(end - 1) == ' ') {
+        end--;
+      }
+      sb.setLength(end);
+      sb.append(nl);
+    }
+    sb.append(r.bestLayer() < 0
+        ? "No layer has a plane (the IDs are zero or their axes parallel everywhere)."
+        : "Most linear per sample at layer " + r.bestLayer() + " (R^2 " + fmt(r.at(r.bestLayer()).r2PerSample())
+            + ").").append(nl);
+    return sb.toString();
+  }
+
+  /** The report page. */
+  public static String html(IdExtractionResult r) {
+    HtmlPage p = HtmlPage.titled("Spatial IDs of " + r.model());
+    p.paragraph("Model " + r.model() + " with " + r.numLayers() + " decoder blocks (hidden size " + r.hiddenSize()
+        + "). Layer 0 is the embedding output, layer L the output of block L; B's object word is read at its last"
+        + " sub-token in lm.L.resid_post. Grid " + r.config().gridSize() + " x " + r.config().gridSize() + " on a "
+        + r.config().canvasPx() + " px canvas, object sizes " + r.config().sizeFractions() + " of the cell, pairs "
+        + r.config().pairs() + " (B|A); " + r.placementsPerPrompt() + " runs per prompt type.");
+    p.paragraph("Delta = B's activation minus the mean over every placement (B cell and size) with the same A cell;"
+        + " IDs average Delta over A cells, then sizes, then pairs. Axes: "
+        + (r.config().normalisation().name().equals("PAPER")
+            ? "the paper's h = 1/(m C(m,2)) sum_i sum_{j1>j2} [Delta(i,j1) - Delta(i,j2)], v likewise over rows."
+            : "the authors' script's normalisation (the paper's times m/(m+2)).")
+        + " The plane is the Gram-Schmidt basis of [h, v]; R^2 is a least-squares fit of the projected coordinates"
+        + " on the true (column, row), pooled over both coordinates. Shuffled baselines run the same pipeline with"
+        + " the cell labels permuted.");
+    p.heading("Linearity by layer");
+    p.chart(IdCharts.linearity(r));
+    p.chart(IdCharts.explainedVariance(r));
+    List<List<String>> rows = new ArrayList<>();
+    for (LayerGeometry g : r.geometry()) {
+      List<String> row = new ArrayList<>(List.of(
+          String.valueOf(g.layer()), fmt(g.horizontalNorm()), fmt(g.verticalNorm()), fmt(g.axisCosine()),
+          fmt(g.explainedVariance()), fmt(g.r2CellMeans()),
+          fmt(g.shuffledR2CellMeans()) + " / " + fmt(g.shuffledR2CellMeansMax()), fmt(g.r2PerSample()),
+          fmt(g.shuffledR2PerSample()) + " / " + fmt(g.shuffledR2PerSampleMax())));
+      if (r.config().plainPrompts()) {
+        row.add(g.plain() == null ? "-" : fmt(g.plain().r2CellMeans()));
+        row.add(g.plain() == null ? "-" : fmt(g.plain().r2PerSample()));
+        row.add(g.plain() == null ? "-" : fmt(g.plain().separation()));
+      }
+      rows.add(row);
+    }
+    List<String> header = new ArrayList<>(List.of("layer", "|h|", "|v|", "cos(h, v)", "explained variance",
+        "R^2 cell means", "shuffled (mean / max)", "R^2 per sample", "shuffled (mean / max)"));
+    if (r.config().plainPrompts()) {
+      header.addAll(List.of("plain R^2 cell means", "plain R^2 per sample", "separation"));
+    }
+    p.table(header, rows);
+    p.heading("Projected ID grid by layer");
+    p.paragraph("Each panel: the universal IDs projected on the layer's plane; cells of a row are joined in blue,"
+        + " cells of a column in red, cell (0, 0) is the black diamond"
+        + (r.config().plainPrompts() ? ", grey dots are the plain prompts' cell IDs" : "")
+        + ". A linear code draws a grid.");
+    p.chartRow(IdCharts.grids(r));
+    if (r.config().plainPrompts()) {
+      p.heading("Plain against spatial prompts");
+      p.paragraph("Plain prompt: \"Is there a {B} in the image?\". Separation: the distance between the two prompt"
+          + " types' mean projections of their uncentred activations, over the root mean of their total variances.");
+      p.chart(IdCharts.separation(r));
+      if (r.bestLayer() >= 0) {
+        p.chart(IdCharts.scatter(r));
+      }
+    }
+    p.heading("Settings");
+    p.preformatted(toJson(r.config()));
+    p.paragraph("Config hash " + r.configHash() + "; IDs fingerprint " + r.idsFingerprint() + ".");
+    return p.render();
+  }
+
+  private static String toJson(Object o) {
+    try {
+      return new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(o);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return String.valueOf(o);
+    }
+  }
+}

@@ -1,0 +1,348 @@
+package io.github.vlmlens.spatial.steer.internal;
+
+import com.google.common.hash.Hasher;
+import com.google.common.hash.Hashing;
+import io.github.vlmlens.core.ActivationCache;
+import io.github.vlmlens.core.HookPoint;
+import io.github.vlmlens.core.HookedVlm;
+import io.github.vlmlens.core.Intervention;
+import io.github.vlmlens.core.Positions;
+import io.github.vlmlens.core.PromptFormat;
+import io.github.vlmlens.core.RgbImage;
+import io.github.vlmlens.core.RunRequest;
+import io.github.vlmlens.core.RunResult;
+import io.github.vlmlens.core.RunSpec;
+import io.github.vlmlens.core.Tokenization;
+import io.github.vlmlens.core.VlmInput;
+import io.github.vlmlens.core.analysis.RunJournal;
+import io.github.vlmlens.core.analysis.TaskProgress;
+import io.github.vlmlens.core.analysis.Vectors;
+import io.github.vlmlens.spatial.ids.ObjectPair;
+import io.github.vlmlens.spatial.ids.SpatialIds;
+import io.github.vlmlens.spatial.ids.internal.ExtractionEngine;
+import io.github.vlmlens.spatial.scene.GridCell;
+import io.github.vlmlens.spatial.scene.GridSpec;
+import io.github.vlmlens.spatial.scene.ObjectLibrary;
+import io.github.vlmlens.spatial.scene.Placement;
+import io.github.vlmlens.spatial.scene.QuestionAxis;
+import io.github.vlmlens.spatial.scene.SceneObject;
+import io.github.vlmlens.spatial.scene.SpatialQuestion;
+import io.github.vlmlens.spatial.scene.internal.Seeds;
+import io.github.vlmlens.spatial.steer.SteerConfig;
+import io.github.vlmlens.spatial.steer.SteeringMode;
+import io.github.vlmlens.spatial.steer.SteeringReport;
+import io.github.vlmlens.spatial.steer.SteeringResult;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The runs of a steering experiment. Per scene: one unsteered run reads the two answer words and
+ * captures {@code lm.L.resid_post} at every position for every layer steered; then, per layer,
+ * each steered run resumes from that cache at layer {@code L} ({@link RunSpec.Builder#resumeFrom})
+ * with its {@code add} (or, for the oracle, {@code replace}) at the object words' last sub-tokens,
+ * sent in batches.
+ */
+public final class SteerEngine {
+  /** The journal file of finished scenes. */
+  public static final String SAMPLES_FILE = "samples.jsonl";
+
+  private final HookedVlm vlm;
+  private final SpatialIds ids;
+  private final SteerConfig config;
+  private final ObjectLibrary library;
+  private final int batchSize;
+  private final boolean progressBar;
+  private final List<Integer> layers;
+  private final List<ObjectPair> pairs;
+  private final GridSpec grid;
+
+  /**
+   * An engine.
+   *
+   * @throws IllegalArgumentException when the IDs do not fit the model (hidden size), a layer is
+   *     not held by the IDs or not a hook point of the model, or a pair's objects are not in the
+   *     library
+   */
+  public SteerEngine(
+      HookedVlm vlm, SpatialIds ids, SteerConfig config, ObjectLibrary library, int batchSize, boolean progressBar) {
+    this.vlm = vlm;
+    this.ids = ids;
+    this.config = config;
+    this.library = library;
+    this.batchSize = batchSize;
+    this.progressBar = progressBar;
+    this.grid = ids.grid();
+    if (ids.hiddenSize() != vlm.hiddenSize()) {
+      throw new IllegalArgumentException(
+          "the IDs of '" + ids.model() + "' have width " + ids.hiddenSize() + " but model '" + vlm.name()
+              + "' has hidden size " + vlm.hiddenSize());
+    }
+    List<Integer> wanted = config.layers().isEmpty() ? ids.layers() : config.layers();
+    List<Integer> missing = new ArrayList<>();
+    for (int l : wanted) {
+      if (!ids.hasLayer(l)) {
+        missing.add(l);
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new IllegalArgumentException(
+          "layer(s) " + missing + " are not held by the IDs of '" + ids.model() + "' (held: " + ids.layers() + ")");
+    }
+    this.layers = ExtractionEngine.resolveLayers(vlm, wanted);
+    this.pairs = config.pairs().isEmpty() ? ids.pairs() : config.pairs();
+    if (pairs.isEmpty()) {
+      throw new IllegalArgumentException(
+          "the IDs hold no object pairs: name the pairs to show in the steering config");
+    }
+    for (ObjectPair p : pairs) {
+      library.get(p.a());
+      library.get(p.b());
+    }
+    if (config.arbitraryRow() >= grid.gridSize() || config.arbitraryColumn() >= grid.gridSize()) {
+      throw new IllegalArgumentException(
+          "the arbitrary-steering A cell (" + config.arbitraryRow() + ", " + config.arbitraryColumn()
+              + ") is outside the " + grid.gridSize() + " x " + grid.gridSize() + " grid of the IDs");
+    }
+  }
+
+  /** The layers steered. */
+  public List<Integer> layers() {
+    return layers;
+  }
+
+  /** A's cell for arbitrary steering. */
+  public GridCell arbitraryCell() {
+    int d = (grid.gridSize() - 1) / 2;
+    return GridCell.of(config.arbitraryRow() < 0 ? d : config.arbitraryRow(),
+        config.arbitraryColumn() < 0 ? d : config.arbitraryColumn());
+  }
+
+  /** Runs (or resumes) an experiment; writes its outputs when {@code outDir} is given. */
+  public SteeringResult run(SteeringMode mode, Path outDir) {
+    List<SteerPlan> plans = plan(mode);
+    String hash = RunJournal.hash("vlmlens steering 1", mode, config, vlm.name(), layers, ids.fingerprint(),
+        arbitraryCell().toString());
+    List<SteeringResult.Sample> results = new ArrayList<>();
+    RunJournal<SteeringResult.Sample> journal = null;
+    List<String> fingerprints = new ArrayList<>();
+    PromptFormat format = vlm.promptFormat();
+    for (SteerPlan p : plans) {
+      // Renders each scene once to fingerprint it and to check that its object words are in the
+      // prompt before the first forward pass; the image is not kept.
+      VlmInput input = p.input(format);
+      Tokenization t = vlm.tokenize(input);
+      t.lastSubToken(p.question().objectWords().get(0));
+      t.lastSubToken(p.question().objectWords().get(1));
+      fingerprints.add(fingerprint(p, input));
+    }
+    if (outDir != null) {
+      Map<String, Object> header = new LinkedHashMap<>();
+      header.put("analysis", "steering");
+      header.put("mode", mode);
+      header.put("model", vlm.name());
+      header.put("layers", layers);
+      header.put("idsFingerprint", ids.fingerprint());
+      header.put("config", config);
+      journal = RunJournal.open(outDir, SAMPLES_FILE, hash, header, SteeringResult.Sample.class);
+      List<SteeringResult.Sample> done = journal.done();
+      if (done.size() > plans.size()) {
+        throw new IllegalStateException(
+            outDir + " holds " + done.size() + " finished scenes but this run has only " + plans.size());
+      }
+      for (int i = 0; i < done.size(); i++) {
+        if (!done.get(i).id().equals(plans.get(i).id()) || !done.get(i).fingerprint().equals(fingerprints.get(i))) {
+          throw new IllegalStateException(
+              outDir + ": finished scene " + (i + 1) + " is '" + done.get(i).id() + "' but this run has '"
+                  + plans.get(i).id() + "' there with other inputs; use another directory");
+        }
+      }
+      results.addAll(done);
+    }
+    String task = mode.name().toLowerCase(Locale.ROOT).replace('_', '-') + " steering on " + vlm.name();
+    try (TaskProgress progress = TaskProgress.start(progressBar, task, plans.size(), results.size())) {
+      for (int i = results.size(); i < plans.size(); i++) {
+        SteeringResult.Sample s = runScene(mode, plans.get(i), fingerprints.get(i));
+        if (journal != null) {
+          journal.append(s);
+        }
+        results.add(s);
+        progress.step();
+      }
+    }
+    SteeringResult result = SteerAggregator.aggregate(
+        vlm.name(), mode, config, hash, ids.fingerprint(), layers, grid.gridSize(), arbitraryCell(), results);
+    if (outDir != null) {
+      SteeringReport.writeAll(result, outDir);
+    }
+    return result;
+  }
+
+  /** The scenes of a mode, per axis in config order. */
+  List<SteerPlan> plan(SteeringMode mode) {
+    List<SteerPlan> out = new ArrayList<>();
+    for (QuestionAxis axis : config.axes()) {
+      List<Object[]> candidates = new ArrayList<>();
+      for (ObjectPair pair : pairs) {
+        if (mode == SteeringMode.ORACLE && !ids.hasCentringMeans(pair)) {
+          throw new IllegalArgumentException(
+              "oracle injection needs the centring means of " + pair + ", which the IDs of '" + ids.model()
+                  + "' do not hold (they hold them for " + ids.pairs().stream().filter(ids::hasCentringMeans).toList()
+                  + "); extract IDs for this pair or steer other pairs");
+        }
+        SceneObject a = library.get(pair.a());
+        SceneObject b = library.get(pair.b());
+        List<Placement> ps = mode == SteeringMode.ARBITRARY
+            ? Placement.enumerateForCell(grid, a, b, arbitraryCell())
+            : Placement.enumerateAll(grid, a, b);
+        for (Placement p : ps) {
+          if (p.isDefined(axis)) {
+            candidates.add(new Object[] {pair, p});
+          }
+        }
+      }
+      Random r = Seeds.stream(config.seed(), 1000 + axis.ordinal());
+      Seeds.shuffle(candidates, r);
+      String prefix = axis == QuestionAxis.HORIZONTAL ? "h-" : "v-";
+      for (int i = 0; i < Math.min(config.samplesPerAxis(), candidates.size()); i++) {
+        ObjectPair pair = (ObjectPair) candidates.get(i)[0];
+        Placement p = (Placement) candidates.get(i)[1];
+        SpatialQuestion q = axis == QuestionAxis.HORIZONTAL ? SpatialQuestion.leftRight(p) : SpatialQuestion.aboveBelow(p);
+        out.add(new SteerPlan(
+            prefix + String.format(Locale.ROOT, "%04d", i), pair, p, q,
+            config.answerForm().apply(q.answers().get(0)), config.answerForm().apply(q.answers().get(1)),
+            config.answerForm().apply(q.correctAnswer().orElseThrow())));
+      }
+    }
+    if (out.isEmpty()) {
+      throw new IllegalArgumentException("no scene has a defined answer for " + config.axes());
+    }
+    return out;
+  }
+
+  private SteeringResult.Sample runScene(SteeringMode mode, SteerPlan s, String fingerprint) {
+    VlmInput input = s.input(vlm.promptFormat());
+    Tokenization t = vlm.tokenize(input);
+    int bPos = t.lastSubToken(s.question().objectWords().get(0));
+    int aPos = t.lastSubToken(s.question().objectWords().get(1));
+    RunSpec.Builder base = RunSpec.builder().readWords(s.first(), s.second()).logits(RunSpec.LogitsMode.NONE);
+    for (int l : layers) {
+      base.capture(HookPoint.lmResid(l));
+    }
+    RunResult r0 = vlm.run(input, base.build());
+    double belief0 = r0.logProb(s.first()) - r0.logProb(s.second());
+    ActivationCache cache = r0.cache();
+    QuestionAxis axis = s.question().axis();
+    GridCell bCell = s.placement().b().cell();
+    GridCell aCell = s.placement().a().cell();
+    int hidden = vlm.hiddenSize();
+    List<RunRequest> requests = new ArrayList<>();
+    List<SteeringResult.Readout> meta = new ArrayList<>();
+    for (int l : layers) {
+      HookPoint hp = HookPoint.lmResid(l);
+      double nB = Vectors.norm(Vectors.of(cache.vector(hp, bPos)));
+      double nA = Vectors.norm(Vectors.of(cache.vector(hp, aPos)));
+      switch (mode) {
+        case ADVERSARIAL:
+        case CROSS_AXIS: {
+          boolean bToEnd = belief0 >= 0; // believed left (above): push B right (down), A left (up)
+          double[] vB = scale(SteeringVectors.push(ids, l, bCell, axis, bToEnd), nB);
+          double[] vA = scale(SteeringVectors.push(ids, l, aCell, axis, !bToEnd), nA);
+          add(requests, meta, s, input, cache, l, "ids", -1, -1, bPos, vB, aPos, vA);
+          if (mode == SteeringMode.ADVERSARIAL) {
+            double[] nb = SteeringVectors.noise(hidden, Vectors.norm(vB), config.seed(), s.id(), l, 0);
+            double[] na = SteeringVectors.noise(hidden, Vectors.norm(vA), config.seed(), s.id(), l, 1);
+            add(requests, meta, s, input, cache, l, "noise", -1, -1, bPos, nb, aPos, na);
+          } else {
+            QuestionAxis other = axis == QuestionAxis.HORIZONTAL ? QuestionAxis.VERTICAL : QuestionAxis.HORIZONTAL;
+            double[] cB = scale(SteeringVectors.push(ids, l, bCell, other, true), nB);
+            double[] cA = scale(SteeringVectors.push(ids, l, aCell, other, false), nA);
+            add(requests, meta, s, input, cache, l, "cross", -1, -1, bPos, cB, aPos, cA);
+          }
+          break;
+        }
+        case ARBITRARY:
+          for (GridCell target : grid.cells()) {
+            double[] v = scale(SteeringVectors.move(ids, l, bCell, target), nB);
+            add(requests, meta, s, input, cache, l, "target", target.row(), target.column(), bPos, v, -1, null);
+          }
+          break;
+        case ORACLE: {
+          double[] mean = Vectors.of(ids.centringMean(s.pair(), aCell, l));
+          double[] oracle = Vectors.add(mean, Vectors.of(ids.id(l, bCell)));
+          replace(requests, meta, s, input, cache, l, "oracle", bPos, oracle);
+          replace(requests, meta, s, input, cache, l, "mean-only", bPos, mean);
+          break;
+        }
+        default:
+          throw new AssertionError(mode);
+      }
+    }
+    List<SteeringResult.Readout> readouts = new ArrayList<>();
+    for (int start = 0; start < requests.size(); start += batchSize) {
+      int end = Math.min(requests.size(), start + batchSize);
+      List<RunResult> rs = vlm.runAll(requests.subList(start, end));
+      if (rs.size() != end - start) {
+        throw new IllegalStateException(
+            "model '" + vlm.name() + "' returned " + rs.size() + " results for " + (end - start) + " requests");
+      }
+      for (int i = start; i < end; i++) {
+        RunResult r = rs.get(i - start);
+        SteeringResult.Readout m = meta.get(i);
+        readouts.add(new SteeringResult.Readout(m.layer(), m.kind(), m.targetRow(), m.targetColumn(),
+            r.logProb(s.first()) - r.logProb(s.second()), m.normB(), m.normA()));
+      }
+    }
+    Placement p = s.placement();
+    return new SteeringResult.Sample(
+        s.id(), axis, s.pair().a(), s.pair().b(), aCell.row(), aCell.column(), bCell.row(), bCell.column(),
+        p.sizeIndex(), s.first(), s.second(), s.correct(), fingerprint, belief0, readouts);
+  }
+
+  private double[] scale(double[] direction, double activationNorm) {
+    return SteeringVectors.scaled(direction, config.scaleMode(), config.scale(), activationNorm);
+  }
+
+  private void add(
+      List<RunRequest> requests, List<SteeringResult.Readout> meta, SteerPlan s, VlmInput input, ActivationCache cache,
+      int layer, String kind, int row, int column, int bPos, double[] vB, int aPos, double[] vA) {
+    HookPoint hp = HookPoint.lmResid(layer);
+    RunSpec.Builder b = RunSpec.builder().resumeFrom(cache, layer)
+        .intervene(Intervention.add(hp, Positions.of(bPos), Vectors.toFloat(vB)));
+    if (vA != null) {
+      b.intervene(Intervention.add(hp, Positions.of(aPos), Vectors.toFloat(vA)));
+    }
+    requests.add(RunRequest.of(input, b.readWords(s.first(), s.second()).logits(RunSpec.LogitsMode.NONE).build()));
+    meta.add(new SteeringResult.Readout(layer, kind, row, column, Double.NaN, Vectors.norm(vB),
+        vA == null ? 0 : Vectors.norm(vA)));
+  }
+
+  private void replace(
+      List<RunRequest> requests, List<SteeringResult.Readout> meta, SteerPlan s, VlmInput input, ActivationCache cache,
+      int layer, String kind, int bPos, double[] v) {
+    HookPoint hp = HookPoint.lmResid(layer);
+    RunSpec spec = RunSpec.builder().resumeFrom(cache, layer)
+        .intervene(Intervention.replace(hp, Positions.of(bPos), Vectors.toFloat(v)))
+        .readWords(s.first(), s.second()).logits(RunSpec.LogitsMode.NONE).build();
+    requests.add(RunRequest.of(input, spec));
+    meta.add(new SteeringResult.Readout(layer, kind, -1, -1, Double.NaN, Vectors.norm(v), 0));
+  }
+
+  private static String fingerprint(SteerPlan p, VlmInput input) {
+    Hasher h = Hashing.sha256().newHasher();
+    h.putString(p.id(), StandardCharsets.UTF_8).putString(input.prompt(), StandardCharsets.UTF_8);
+    h.putString(p.first() + "|" + p.second() + "|" + p.correct(), StandardCharsets.UTF_8);
+    for (RgbImage img : input.images()) {
+      h.putInt(img.width()).putInt(img.height());
+      for (int px : img.pixels()) {
+        h.putInt(px);
+      }
+    }
+    return h.hash().toString().substring(0, 32);
+  }
+}

@@ -1,0 +1,157 @@
+package io.github.vlmlens.spatial.ids;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.vlmlens.core.analysis.Vectors;
+import io.github.vlmlens.spatial.fake.PlantedVlm;
+import io.github.vlmlens.spatial.ids.IdExtractionResult.LayerGeometry;
+import io.github.vlmlens.spatial.scene.GridCell;
+import io.github.vlmlens.spatial.scene.GridSpec;
+import io.github.vlmlens.spatial.scene.ObjectLibrary;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SpatialIdExtractionTest {
+  @TempDir Path tmp;
+
+  static final List<ObjectPair> PAIRS = List.of(ObjectPair.of("ball", "box"), ObjectPair.of("star", "heart"));
+
+  static PlantedVlm fake(double noise) {
+    return new PlantedVlm(GridSpec.tiny(), ObjectLibrary.builtIn(), 24, 3, noise, 3.0, 11);
+  }
+
+  static IdConfig config() {
+    return IdConfig.builder().pairs(PAIRS).shuffles(8).build();
+  }
+
+  @Test
+  void aNoiseFreeLinearCodeGivesTheExactAxisAndRSquaredOne() {
+    PlantedVlm m = fake(0);
+    ExtractedIds e = SpatialIdExtraction.of(m, config().toBuilder().plainPrompts(false).build())
+        .withProgressBar(false).run();
+    // Centring per A cell leaves ID(i, j) = (1 - 1/(C-1)^2) (j U + i V) + const with C = 16 cells,
+    // and the paper's axis of a linear table is (m + 1) / 3 times its step.
+    double f = 5.0 / 3 * (224.0 / 225);
+    for (int l = 1; l <= 3; l++) {
+      assertArrayEquals(Vectors.scale(m.u, f), e.ids().horizontalAxis(l, AxisNormalisation.PAPER), 1e-5, "h at " + l);
+      assertArrayEquals(Vectors.scale(m.v, f), e.ids().verticalAxis(l, AxisNormalisation.PAPER), 1e-5, "v at " + l);
+      assertArrayEquals(Vectors.scale(m.u, f * 2 / 3), e.ids().horizontalAxis(l, AxisNormalisation.AUTHORS_SCRIPT),
+          1e-5);
+      LayerGeometry g = e.result().at(l);
+      assertEquals(1.0, g.r2CellMeans(), 1e-6);
+      assertEquals(1.0, g.explainedVariance(), 1e-6);
+      assertEquals(Vectors.norm(m.u) * f, g.horizontalNorm(), 1e-5);
+    }
+    // Layer 0 is the word embedding alone: no ID, no plane, NaN statistics.
+    LayerGeometry g0 = e.result().at(0);
+    assertEquals(0.0, g0.horizontalNorm(), 0);
+    assertTrue(Double.isNaN(g0.r2CellMeans()) && Double.isNaN(g0.r2PerSample()));
+    assertTrue(g0.cells().isEmpty());
+    // NaN statistics survive a JSON round trip.
+    Path json = tmp.resolve("noise-free.json");
+    IdReport.writeJson(e.result(), json);
+    assertEquals(e.result(), IdReport.readJson(json));
+    // One run per placement: 2 pairs x 16 A cells x 15 B cells x 3 sizes, in batches of 16 at most.
+    assertEquals(2 * 16 * 15 * 3, m.fullRuns.get());
+    assertEquals(1440, e.result().placementsPerPrompt());
+    assertTrue(m.batchSizes.stream().allMatch(b -> b <= 16));
+  }
+
+  @Test
+  void aNoisyCodeIsRecoveredAndBeatsItsShuffledBaseline() {
+    PlantedVlm m = fake(0.05);
+    ExtractedIds e = SpatialIdExtraction.of(m, config()).withProgressBar(false).withBatchSize(7).run();
+    for (int l = 1; l <= 3; l++) {
+      double ch = Vectors.cosine(m.u, e.ids().horizontalAxis(l, AxisNormalisation.PAPER));
+      double cv = Vectors.cosine(m.v, e.ids().verticalAxis(l, AxisNormalisation.PAPER));
+      assertTrue(ch > 0.99 && cv > 0.99, "layer " + l + ": cosines " + ch + ", " + cv);
+      LayerGeometry g = e.result().at(l);
+      assertTrue(g.r2CellMeans() > 0.99, "cell means " + g.r2CellMeans());
+      assertTrue(g.r2PerSample() > 0.8, "per sample " + g.r2PerSample());
+      assertTrue(g.shuffledR2PerSample() < 0.3, "shuffled " + g.shuffledR2PerSample());
+      assertTrue(g.shuffledR2PerSampleMax() >= g.shuffledR2PerSample());
+      assertTrue(g.shuffledR2CellMeans() < g.r2CellMeans());
+      // Plain prompts carry the same code in the fake: linear on the spatial plane too.
+      assertNotNull(g.plain());
+      assertTrue(g.plain().r2CellMeans() > 0.99, "plain " + g.plain().r2CellMeans());
+      assertTrue(Double.isFinite(g.plain().separation()));
+    }
+    assertTrue(e.result().bestLayer() >= 1);
+    assertEquals(2 * 1440, m.fullRuns.get()); // spatial and plain prompts
+    assertEquals(1440, e.result().spatialScatter().size());
+    assertEquals(1440, e.result().plainScatter().size());
+    // Per-pair IDs agree with the universal ones up to the noise.
+    double c = Vectors.cosine(Vectors.of(e.ids().pairId(PAIRS.get(1), 2, GridCell.of(3, 3))),
+        Vectors.of(e.ids().id(2, GridCell.of(3, 3))));
+    assertTrue(c > 0.99, "pair against universal " + c);
+    String summary = e.summary();
+    assertTrue(summary.contains("R^2 per sample"), summary);
+    assertTrue(summary.contains("Most linear per sample at layer"), summary);
+  }
+
+  @Test
+  void aRunWithADirectoryResumesAndWritesIdsJsonAndReport() throws Exception {
+    Path dir = tmp.resolve("ids");
+    IdConfig c = config().toBuilder().plainPrompts(false).layers(2, 1).build();
+    PlantedVlm first = fake(0.05);
+    ExtractedIds a = SpatialIdExtraction.of(first, c).withProgressBar(false).run(dir);
+    assertTrue(Files.exists(dir.resolve(SpatialIds.FILE_NAME)));
+    assertTrue(Files.exists(dir.resolve(IdReport.JSON_FILE)));
+    String html = Files.readString(dir.resolve(IdReport.HTML_FILE));
+    assertTrue(html.contains("Projected ID grid by layer") && html.contains("data:image/png;base64,"));
+    assertEquals(32, Files.readAllLines(dir.resolve("units.jsonl")).size());
+    assertEquals(a.result(), IdReport.readJson(dir.resolve(IdReport.JSON_FILE)));
+    assertEquals(a.ids().fingerprint(), SpatialIds.load(dir.resolve(SpatialIds.FILE_NAME)).fingerprint());
+    assertEquals(List.of(1, 2), a.result().layers());
+
+    // Interrupted after 10 units: drop the others from the journal, then resume.
+    List<String> lines = Files.readAllLines(dir.resolve("units.jsonl"));
+    Files.write(dir.resolve("units.jsonl"), lines.subList(0, 10));
+    PlantedVlm second = fake(0.05);
+    ExtractedIds b = SpatialIdExtraction.of(second, c).withProgressBar(false).run(dir);
+    assertEquals(22 * 45, second.fullRuns.get());
+    assertEquals(a.result(), b.result());
+    assertEquals(a.ids().fingerprint(), b.ids().fingerprint());
+
+    // Finished: nothing runs.
+    PlantedVlm third = fake(0.05);
+    assertEquals(a.result(), SpatialIdExtraction.of(third, c).withProgressBar(false).run(dir).result());
+    assertEquals(0, third.fullRuns.get());
+
+    // Another config is refused; a corrupt activation file is named.
+    IllegalStateException cfg = assertThrows(IllegalStateException.class,
+        () -> SpatialIdExtraction.of(third, c.toBuilder().shuffles(3).build()).withProgressBar(false).run(dir));
+    assertTrue(cfg.getMessage().contains("config hash"), cfg.getMessage());
+    Path unit = dir.resolve("units/unit-00003.f32");
+    byte[] bytes = Files.readAllBytes(unit);
+    bytes[17] ^= 1;
+    Files.write(unit, bytes);
+    IllegalStateException bad = assertThrows(IllegalStateException.class,
+        () -> SpatialIdExtraction.of(third, c).withProgressBar(false).run(dir));
+    assertTrue(bad.getMessage().contains("unit-00003.f32") && bad.getMessage().contains("corrupt"), bad.getMessage());
+  }
+
+  @Test
+  void badPairsAndLayersFailBeforeAnyRun() {
+    PlantedVlm m = fake(0);
+    IllegalArgumentException obj = assertThrows(IllegalArgumentException.class,
+        () -> SpatialIdExtraction.of(m, IdConfig.builder().pairs(ObjectPair.of("ball", "unicorn")).build()));
+    assertTrue(obj.getMessage().contains("'unicorn'"), obj.getMessage());
+    IllegalArgumentException layer = assertThrows(IllegalArgumentException.class,
+        () -> SpatialIdExtraction.of(m, IdConfig.builder().layers(2, 7).build()));
+    assertTrue(layer.getMessage().contains("[7]") && layer.getMessage().contains("0..3"), layer.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> IdConfig.builder().question(
+        io.github.vlmlens.spatial.scene.QuestionAxis.COLOR).build());
+    assertThrows(IllegalArgumentException.class, () -> IdConfig.builder().pairs(List.of()).build());
+    assertEquals(0, m.fullRuns.get());
+    assertFalse(IdConfig.builder().build().pairs().isEmpty());
+  }
+}
