@@ -84,7 +84,7 @@ final class MirrorSwapCommand implements Callable<Integer> {
   }
 
   SwapResult run(HookedVlm vlm) {
-    QuestionAxis qa = attribute ? QuestionAxis.COLOR : parseAxis();
+    QuestionAxis qa = attribute ? QuestionAxis.COLOR : Axes.spatial(axis, spec.commandLine());
     List<SwapSample> list = samples(vlm, qa);
     SwapConfig.Builder cfg =
         SpatialSwapSamples.configFor(qa).threshold(threshold).seed(seed).formula(parseFormula());
@@ -115,17 +115,6 @@ final class MirrorSwapCommand implements Callable<Integer> {
         SpatialSwapSamples.of(vlm.promptFormat())
             .withAnswerForm(tiny ? SpatialSwapSamples.asIs() : SpatialSwapSamples.capitalised());
     return qa == QuestionAxis.COLOR ? builder.attributes(placements, seed) : builder.mirrors(placements, qa);
-  }
-
-  private QuestionAxis parseAxis() {
-    switch (axis.toLowerCase(Locale.ROOT)) {
-      case "horizontal":
-        return QuestionAxis.HORIZONTAL;
-      case "vertical":
-        return QuestionAxis.VERTICAL;
-      default:
-        throw new ParameterException(spec.commandLine(), "--axis must be horizontal or vertical, got " + axis);
-    }
   }
 
   private ShiftFormula parseFormula() {

@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
     subcommands = {
       DemoCommand.class,
       MirrorSwapCommand.class,
+      ExtractIdsCommand.class,
+      SteerCommand.class,
       HookPointsCommand.class,
       TrainTinyVlm.class,
       CommandLine.HelpCommand.class

@@ -21,6 +21,7 @@ import io.github.vlmlens.hooks.HookedLlava;
 import io.github.vlmlens.hooks.LlavaConfig;
 import io.github.vlmlens.hooks.LlavaModel;
 import io.github.vlmlens.hooks.LoadOptions;
+import io.github.vlmlens.spatial.scene.PaletteColor;
 import io.github.vlmlens.spatial.scene.Placement;
 import io.github.vlmlens.spatial.scene.QuestionAxis;
 import io.github.vlmlens.spatial.scene.SceneSampler;
@@ -64,6 +65,7 @@ import picocli.CommandLine.Option;
     description = "Train the tiny VLM on synthetic spatial questions and write an HF checkpoint.")
 public final class TrainTinyVlm implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final boolean DEBUG = Boolean.getBoolean("vlmlens.debug");
   private static final List<QuestionAxis> AXES =
       List.of(QuestionAxis.HORIZONTAL, QuestionAxis.VERTICAL, QuestionAxis.COLOR);
   private static final List<SceneSplit.Part> HELD_OUT =
@@ -140,6 +142,9 @@ public final class TrainTinyVlm implements Callable<Integer> {
       float bound = (float) (1 / Math.sqrt(hidden));
       params.put("aux.cell_head.weight", root.create(uniform(init, cells * hidden, bound), new Shape(cells, hidden)));
       params.put("aux.cell_head.bias", root.create(uniform(init, cells, bound), new Shape(cells)));
+      int colours = PaletteColor.values().length;
+      params.put("aux.color_head.weight", root.create(uniform(init, colours * hidden, bound), new Shape(colours, hidden)));
+      params.put("aux.color_head.bias", root.create(uniform(init, colours, bound), new Shape(colours)));
       for (NDArray p : params.values()) {
         p.setRequiresGradient(true);
       }
@@ -236,6 +241,12 @@ public final class TrainTinyVlm implements Callable<Integer> {
       HookPoint l1 = HookPoint.lmResid(1);
       ForwardTap tap =
           (point, activation) -> {
+            if (DEBUG) {
+              float mx = activation.abs().max().getFloat();
+              if (!Float.isFinite(mx) || mx > 1e4f) {
+                System.err.println("DEBUG " + point + " max|a| = " + mx + " shape " + activation.getShape());
+              }
+            }
             if (aux && point.equals(l1)) {
               activation.attach(sm);
               layer1[0] = activation;
@@ -245,7 +256,7 @@ public final class TrainTinyVlm implements Callable<Integer> {
       NDArray h = model.decode(model.embed(ids, pixels, tap), 0, model.numLayers(), tap);
       NDArray last = answerSelect.matMul(h.reshape(n * t, hidden));
       NDArray logp = model.logits(last).logSoftmax(1);
-      NDArray loss = logp.mul(answerTargets).sum().neg().div(n);
+      NDArray loss = logp.mul(answerTargets).sum().neg().div(scalar(sm, n));
       answerLoss = loss.getFloat();
       accuracy = accuracy(logp, b.answerIds);
       if (aux) {
@@ -255,9 +266,14 @@ public final class TrainTinyVlm implements Callable<Integer> {
         NDArray cellLogits =
             words.matMul(params.get("aux.cell_head.weight").transpose()).add(params.get("aux.cell_head.bias"));
         NDArray cellTargets = sm.create(oneHot(b.cells, b.cellCount), new Shape(k, b.cellCount));
-        NDArray cl = cellLogits.logSoftmax(1).mul(cellTargets).sum().neg().div(k);
+        NDArray cl = cellLogits.logSoftmax(1).mul(cellTargets).sum().neg().div(scalar(sm, k));
+        int colours = PaletteColor.values().length;
+        NDArray colourLogits =
+            words.matMul(params.get("aux.color_head.weight").transpose()).add(params.get("aux.color_head.bias"));
+        NDArray colourTargets = sm.create(oneHot(b.colours, colours), new Shape(k, colours));
+        cl = cl.add(colourLogits.logSoftmax(1).mul(colourTargets).sum().neg().div(scalar(sm, k)));
         cellLoss = cl.getFloat();
-        loss = loss.add(cl.mul(auxWeight));
+        loss = loss.add(cl.mul(scalar(sm, auxWeight)));
       }
       total = loss.getFloat();
       gc.backward(loss);
@@ -271,6 +287,17 @@ public final class TrainTinyVlm implements Callable<Integer> {
       sq += g.square().sum().getFloat();
     }
     double norm = Math.sqrt(sq);
+    if (!Double.isFinite(norm) || !Double.isFinite(total)) {
+      StringBuilder bad = new StringBuilder();
+      for (var e : grads.entrySet()) {
+        double v = e.getValue().square().sum().getFloat();
+        double w = params.get(e.getKey()).abs().max().getFloat();
+        if (!Double.isFinite(v) || !Double.isFinite(w)) {
+          bad.append(' ').append(e.getKey()).append(" grad2=").append(v).append(" wmax=").append(w);
+        }
+      }
+      throw new IllegalStateException("non-finite loss " + total + " or gradient norm " + norm + ":" + bad);
+    }
     float scale = norm > 1.0 ? (float) (1.0 / (norm + 1e-6)) : 1f;
     for (var e : grads.entrySet()) {
       NDArray g = e.getValue();
@@ -284,6 +311,15 @@ public final class TrainTinyVlm implements Callable<Integer> {
       g.subi(g);
     }
     return new double[] {total, answerLoss, cellLoss, accuracy, norm};
+  }
+
+  /**
+   * A natively allocated scalar. DJL's {@code div(Number)} and friends wrap the number in an array
+   * over a Java buffer and close it at once, while autograd keeps it for the backward pass, which
+   * then reads freed memory (sporadic NaN gradients); {@code full} allocates in PyTorch.
+   */
+  private static NDArray scalar(NDManager m, float v) {
+    return m.full(new Shape(), v, ai.djl.ndarray.types.DataType.FLOAT32);
   }
 
   private static double accuracy(NDArray logp, int[] answers) {
@@ -441,6 +477,7 @@ public final class TrainTinyVlm implements Callable<Integer> {
     int[] answerIds;
     int[] cellRows;
     int[] cells;
+    int[] colours;
     int cellCount;
 
     static Batch sample(HookedLlava hooked, SceneSampler sampler, Random random, int n, int cellCount) {
@@ -462,9 +499,10 @@ public final class TrainTinyVlm implements Callable<Integer> {
         List<Integer> cells = new ArrayList<>();
         for (String w : q.objectWords()) {
           int pos = t.lastSubToken(w);
-          int cell = (w.equals(p.b().word()) ? p.b().cell() : p.a().cell()).index(p.grid().gridSize());
+          var placed = w.equals(p.b().word()) ? p.b() : p.a();
           cells.add(pos);
-          cells.add(cell);
+          cells.add(placed.cell().index(p.grid().gridSize()));
+          cells.add(placed.color().ordinal());
         }
         objectCells.add(cells.stream().mapToInt(Integer::intValue).toArray());
         maxLen = Math.max(maxLen, t.length());
@@ -480,6 +518,7 @@ public final class TrainTinyVlm implements Callable<Integer> {
       b.answerIds = new int[n];
       List<Integer> rows = new ArrayList<>();
       List<Integer> cells = new ArrayList<>();
+      List<Integer> colours = new ArrayList<>();
       for (int i = 0; i < n; i++) {
         int[] ids = toks.get(i).ids();
         for (int j = 0; j < maxLen; j++) {
@@ -489,13 +528,15 @@ public final class TrainTinyVlm implements Callable<Integer> {
         b.answerRows[i] = i * maxLen + ids.length - 1;
         b.answerIds[i] = hooked.answerTokenId(answers.get(i));
         int[] oc = objectCells.get(i);
-        for (int k = 0; k < oc.length; k += 2) {
+        for (int k = 0; k < oc.length; k += 3) {
           rows.add(i * maxLen + oc[k]);
           cells.add(oc[k + 1]);
+          colours.add(oc[k + 2]);
         }
       }
       b.cellRows = rows.stream().mapToInt(Integer::intValue).toArray();
       b.cells = cells.stream().mapToInt(Integer::intValue).toArray();
+      b.colours = colours.stream().mapToInt(Integer::intValue).toArray();
       return b;
     }
   }

@@ -1,0 +1,51 @@
+package io.github.vlmlens.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import picocli.CommandLine;
+import org.junit.jupiter.api.Test;
+
+class CliTest {
+  private static String[] run(String... args) {
+    CommandLine cl = VlmlensCli.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    int code = cl.execute(args);
+    return new String[] {Integer.toString(code), out.toString(), err.toString()};
+  }
+
+  @Test
+  void helpListsTheSubcommands() {
+    String[] r = run("--help");
+    assertEquals("0", r[0]);
+    for (String c : new String[] {"demo", "mirror-swap", "hook-points", "train-tiny"}) {
+      assertTrue(r[1].contains(c), r[1]);
+    }
+  }
+
+  @Test
+  void badLayerListIsAClearError() {
+    String[] r = run("mirror-swap", "--out", "target/cli-bad", "--layers", "0-99", "--samples", "1");
+    assertNotEquals("0", r[0]);
+    assertTrue(r[2].contains("layer 7 is outside 0..6"), r[2]);
+  }
+
+  @Test
+  void unknownModelDirectoryIsAClearError() {
+    String[] r = run("hook-points", "--model", "/no/such/checkpoint");
+    assertNotEquals("0", r[0]);
+    assertTrue(r[2].contains("neither 'tiny' nor a checkpoint directory"), r[2]);
+  }
+
+  @Test
+  void hookPointsOfTheTinyModel() {
+    String[] r = run("hook-points");
+    assertEquals("0", r[0], r[2]);
+  }
+}
