@@ -1,0 +1,98 @@
+package io.github.vlmlens.temporal.internal;
+
+import io.github.vlmlens.core.analysis.Linearity;
+import io.github.vlmlens.core.analysis.Vectors;
+import io.github.vlmlens.temporal.ids.TemporalIdResult.AxisFit;
+import io.github.vlmlens.temporal.ids.TemporalIdResult.LayerIds;
+import java.util.Random;
+
+/** The temporal IDs, time axes and linearity of one layer. */
+public final class TimeAxes {
+  private TimeAxes() {}
+
+  /** The two axes of a set of IDs: [ordered-difference (raw), principal (unit, oriented)]; zeros when undefined. */
+  static double[][] axes(double[][] ids) {
+    double[] diff = Vectors.orderedDifferenceMean(ids);
+    double[] principal;
+    try {
+      principal = Vectors.firstPrincipalDirection(ids);
+      if (Vectors.norm(diff) > 0) {
+        principal = Vectors.orient(principal, diff);
+      }
+    } catch (IllegalArgumentException e) {
+      principal = new double[diff.length]; // every ID equal: no direction
+    }
+    return new double[][] {diff, principal};
+  }
+
+  /**
+   * Analyses one layer.
+   *
+   * @param acts the subject word's activation per sample
+   * @param pair each sample's pair index
+   * @param anchor each sample's anchor frame
+   * @param frame each sample's subject frame
+   * @param frames the number of frames
+   * @param shuffles the number of baseline shuffles
+   * @param seed the baseline's seed (mixed with the layer)
+   */
+  public static LayerIds analyse(
+      int layer, double[][] acts, int[] pair, int[] anchor, int[] frame, int frames, int shuffles, long seed) {
+    double[][] centred = IdTables.centre(acts, pair, anchor);
+    double[][] ids = IdTables.ids(centred, pair, anchor, frame, frames);
+    double[][] axes = axes(ids);
+    double[] sampleFrames = IdTables.asDoubles(frame);
+
+    double[][] shuffledMeans = new double[2][shuffles];
+    double[][] shuffledSamples = new double[2][shuffles];
+    Random random = new Random(seed * 1_000_003L + layer);
+    for (int s = 0; s < shuffles; s++) {
+      int[] shuffled = IdTables.shuffleWithinGroups(frame, pair, anchor, random);
+      double[][] sIds = IdTables.ids(centred, pair, anchor, shuffled, frames);
+      double[][] sAxes = axes(sIds);
+      for (int a = 0; a < 2; a++) {
+        double[] u = unitOrZero(sAxes[a]);
+        shuffledMeans[a][s] = r2(IdTables.indexes(frames), IdTables.coordinates(sIds, u));
+        shuffledSamples[a][s] = r2(IdTables.asDoubles(shuffled), IdTables.coordinates(centred, u));
+      }
+    }
+    AxisFit[] fits = new AxisFit[2];
+    for (int a = 0; a < 2; a++) {
+      double[] u = unitOrZero(axes[a]);
+      double[] coords = IdTables.coordinates(ids, u);
+      boolean zero = Vectors.norm(u) == 0;
+      fits[a] = new AxisFit(
+          r2(IdTables.indexes(frames), coords),
+          r2(sampleFrames, IdTables.coordinates(centred, u)),
+          mean(shuffledMeans[a]),
+          mean(shuffledSamples[a]),
+          zero ? Double.NaN : Vectors.explainedVariance(ids, new double[][] {u}),
+          coords);
+    }
+    double cos = Vectors.cosine(axes[0], axes[1]);
+    return new LayerIds(
+        layer, IdTables.toFloat(ids), Vectors.toFloat(axes[0]), Vectors.toFloat(axes[1]), cos, fits[0], fits[1]);
+  }
+
+  static double[] unitOrZero(double[] v) {
+    double n = Vectors.norm(v);
+    return n > 0 ? Vectors.scale(v, 1 / n) : new double[v.length];
+  }
+
+  static double r2(double[] x, double[] y) {
+    return Linearity.rSquared(x, y);
+  }
+
+  /** The mean, ignoring NaNs; NaN when all are. */
+  static double mean(double[] v) {
+    double s = 0;
+    int n = 0;
+    for (double x : v) {
+      if (!Double.isNaN(x)) {
+        s += x;
+        n++;
+      }
+    }
+    return n == 0 ? Double.NaN : s / n;
+  }
+}

@@ -1,0 +1,319 @@
+package io.github.vlmlens.temporal.steer;
+
+import io.github.vlmlens.core.API;
+import io.github.vlmlens.core.HookPoint;
+import io.github.vlmlens.core.HookedVlm;
+import io.github.vlmlens.core.Intervention;
+import io.github.vlmlens.core.Positions;
+import io.github.vlmlens.core.RunRequest;
+import io.github.vlmlens.core.RunResult;
+import io.github.vlmlens.core.RunSpec;
+import io.github.vlmlens.core.Tokenization;
+import io.github.vlmlens.core.VlmInput;
+import io.github.vlmlens.core.analysis.Estimate;
+import io.github.vlmlens.core.analysis.RunJournal;
+import io.github.vlmlens.core.analysis.TaskProgress;
+import io.github.vlmlens.core.analysis.Vectors;
+import io.github.vlmlens.temporal.ids.TemporalIdResult;
+import io.github.vlmlens.temporal.internal.VideoInputs;
+import io.github.vlmlens.temporal.report.TemporalReport;
+import io.github.vlmlens.temporal.steer.TemporalSteerResult.LayerFlips;
+import io.github.vlmlens.temporal.steer.TemporalSteerResult.Sample;
+import io.github.vlmlens.temporal.steer.TemporalSteerResult.Steered;
+import io.github.vlmlens.temporal.video.AnswerForm;
+import io.github.vlmlens.temporal.video.ObjectPairSplit;
+import io.github.vlmlens.temporal.video.ObjectVideo;
+import io.github.vlmlens.temporal.video.TemporalQuestion;
+import io.github.vlmlens.temporal.video.VideoSampler;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.commons.math3.random.Well19937c;
+
+/**
+ * Temporal steering on one model (the CLI's {@code temporal-steer}).
+ *
+ * <p>For each drawn object video ("Does the {o1} appear before or after the {o2}?", {@code o1} at
+ * frame {@code f1}, {@code o2} at {@code f2}) and each layer {@code L}, both object words are moved
+ * to their mirrored frames: {@code o1}'s word gets {@code v1 = TID_L(F-1-f1) - TID_L(f1)} added to
+ * its {@code lm.L.resid_post} (last sub-token), {@code o2}'s word {@code v2 = TID_L(F-1-f2) -
+ * TID_L(f2)}, scaled as configured; mirrored frames reverse the order, so a model that reads the
+ * order from these IDs should flip its answer. The control adds random directions of exactly the
+ * same norms instead. A belief flips when {@code log P(before) - log P(after)} changes sign (a
+ * zero margin never counts as flipped). Per layer, the percentage of flips with IDs and with
+ * noise, with seeded bootstrap intervals.
+ *
+ * <p>With an output directory, each finished sample is journaled (an interrupted run resumes) and
+ * the result and report are written there. Instances are immutable.
+ */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
+public final class TemporalSteering {
+  /** The default number of requests per batch. */
+  public static final int DEFAULT_BATCH_SIZE = 16;
+  /** The journal's records file. */
+  public static final String SAMPLES_FILE = "samples.jsonl";
+
+  private final HookedVlm vlm;
+  private final TemporalIdResult ids;
+  private final TemporalSteerConfig config;
+  private final int batchSize;
+  private final boolean progressBar;
+
+  private TemporalSteering(
+      HookedVlm vlm, TemporalIdResult ids, TemporalSteerConfig config, int batchSize, boolean progressBar) {
+    this.vlm = vlm;
+    this.ids = ids;
+    this.config = config;
+    this.batchSize = batchSize;
+    this.progressBar = progressBar;
+  }
+
+  /**
+   * An experiment steering with {@code ids}.
+   *
+   * @throws IllegalArgumentException when the IDs' frame count or hidden size differs from the
+   *     videos' and the model's, or a configured layer is not in the IDs
+   */
+  public static TemporalSteering of(HookedVlm vlm, TemporalIdResult ids, TemporalSteerConfig config) {
+    Objects.requireNonNull(vlm, "vlm");
+    Objects.requireNonNull(ids, "ids");
+    Objects.requireNonNull(config, "config");
+    if (ids.frames() != config.video().frames()) {
+      throw new IllegalArgumentException(
+          "the temporal IDs hold " + ids.frames() + " frames but the steering videos have "
+              + config.video().frames());
+    }
+    int width = ids.perLayer().get(0).ids()[0].length;
+    if (width != vlm.hiddenSize()) {
+      throw new IllegalArgumentException(
+          "the temporal IDs (from model '" + ids.model() + "') have width " + width + " but model '"
+              + vlm.name() + "' has hidden size " + vlm.hiddenSize());
+    }
+    for (int l : config.layers()) {
+      if (!ids.layers().contains(l)) {
+        throw new IllegalArgumentException(
+            "layer " + l + " is not in the temporal IDs, which hold layers " + ids.layers());
+      }
+    }
+    VideoInputs.resolveLayers(vlm, layersOf(ids, config));
+    return new TemporalSteering(vlm, ids, config, DEFAULT_BATCH_SIZE, true);
+  }
+
+  private static List<Integer> layersOf(TemporalIdResult ids, TemporalSteerConfig config) {
+    return config.layers().isEmpty() ? ids.layers() : config.layers();
+  }
+
+  /** The same experiment sending at most {@code n} requests per batch. */
+  public TemporalSteering withBatchSize(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("batch size must be >= 1, got " + n);
+    }
+    return new TemporalSteering(vlm, ids, config, n, progressBar);
+  }
+
+  /** The same experiment with the progress bar on or off. */
+  public TemporalSteering withProgressBar(boolean on) {
+    return new TemporalSteering(vlm, ids, config, batchSize, on);
+  }
+
+  /** The layers steered. */
+  public List<Integer> layers() {
+    return layersOf(ids, config);
+  }
+
+  /** The videos, drawn from the config's seed. */
+  public List<ObjectVideo> videos() {
+    ObjectPairSplit split = ObjectPairSplit.of(config.splitSeed());
+    return VideoSampler.of(config.video()).withPairs(split, config.part())
+        .objectVideos(config.seed(), config.samples());
+  }
+
+  /**
+   * The steering vector that moves a word from frame {@code from} to frame {@code to} at a layer:
+   * {@code TID_L(to) - TID_L(from)}, unscaled.
+   */
+  public static double[] vector(TemporalIdResult ids, int layer, int from, int to) {
+    double[][] t = ids.ids(layer);
+    return Vectors.subtract(t[to], t[from]);
+  }
+
+  /** Runs in memory only. */
+  public TemporalSteerResult run() {
+    return run(null);
+  }
+
+  /**
+   * Runs the experiment; with an output directory, resumes from the samples journaled there and
+   * writes {@code result.json} and {@code report.html}.
+   *
+   * @throws IllegalStateException when the directory holds another run
+   */
+  public TemporalSteerResult run(Path outDir) {
+    List<Integer> layers = layers();
+    AnswerForm form = VideoInputs.answerForm(vlm, config.answerForm());
+    String before = form.apply(TemporalQuestion.BEFORE);
+    String after = form.apply(TemporalQuestion.AFTER);
+    List<ObjectVideo> videos = videos();
+    List<VlmInput> inputs = new ArrayList<>();
+    List<int[]> positions = new ArrayList<>();
+    for (ObjectVideo v : videos) {
+      VlmInput in = VideoInputs.input(vlm, v);
+      List<String> words = v.question().objectWords();
+      Tokenization t = VideoInputs.checkedTokenization(vlm, in, words);
+      inputs.add(in);
+      positions.add(new int[] {t.lastSubToken(words.get(0)), t.lastSubToken(words.get(1))});
+    }
+    String hash = RunJournal.hash("temporal-steer", vlm.name(), ids.configHash(), layers, config, form);
+    RunJournal<Sample> journal = null;
+    List<Sample> samples = new ArrayList<>();
+    if (outDir != null) {
+      journal = RunJournal.open(outDir, SAMPLES_FILE, hash,
+          Map.of("analysis", "temporal-steer", "model", vlm.name(), "ids", ids.configHash(), "config", config),
+          Sample.class);
+      samples.addAll(journal.done());
+      if (samples.size() > videos.size()) {
+        throw new IllegalStateException(outDir + " holds " + samples.size() + " samples but this run has "
+            + videos.size());
+      }
+      for (int i = 0; i < samples.size(); i++) {
+        if (!samples.get(i).fingerprint().equals(fingerprint(videos.get(i)))) {
+          throw new IllegalStateException(outDir + ": sample " + (i + 1) + " is '" + samples.get(i).id()
+              + "' of other videos; the samples changed, use another directory");
+        }
+      }
+    }
+    try (TaskProgress progress = TaskProgress.start(progressBar, "temporal steering on " + vlm.name(),
+        videos.size(), samples.size())) {
+      for (int i = samples.size(); i < videos.size(); i++) {
+        Sample s = runSample(i, videos.get(i), inputs.get(i), positions.get(i), layers, before, after);
+        if (journal != null) {
+          journal.append(s);
+        }
+        samples.add(s);
+        progress.step();
+      }
+    }
+    TemporalSteerResult result = aggregate(layers, hash, samples);
+    if (outDir != null) {
+      TemporalReport.writeAll(result, outDir);
+    }
+    return result;
+  }
+
+  private static String fingerprint(ObjectVideo v) {
+    return RunJournal.hash(v.first(), v.second());
+  }
+
+  private Sample runSample(
+      int index, ObjectVideo video, VlmInput input, int[] pos, List<Integer> layers, String before, String after) {
+    RunSpec.Builder base = RunSpec.builder().readWords(before, after).logits(RunSpec.LogitsMode.NONE);
+    if (config.scaling() == TemporalSteerConfig.Scaling.NORM_RELATIVE) {
+      for (int l : layers) {
+        base.capture(HookPoint.lmResid(l), Positions.of(pos[0], pos[1]));
+      }
+    }
+    RunResult plain = vlm.run(input, base.build());
+    double margin = plain.logProb(before) - plain.logProb(after);
+    int[] frames = {video.first().frame(), video.second().frame()};
+    int last = config.video().frames() - 1;
+
+    List<RunRequest> requests = new ArrayList<>();
+    List<double[]> norms = new ArrayList<>();
+    for (int l : layers) {
+      HookPoint point = HookPoint.lmResid(l);
+      double[][] add = new double[2][];
+      double[] n = new double[2];
+      for (int w = 0; w < 2; w++) {
+        double[] v = vector(ids, l, frames[w], last - frames[w]);
+        double vn = Vectors.norm(v);
+        if (config.scaling() == TemporalSteerConfig.Scaling.ABSOLUTE) {
+          add[w] = Vectors.scale(v, config.alpha());
+        } else {
+          double target = config.alpha() * Vectors.norm(Vectors.of(plain.cache().vector(point, pos[w])));
+          add[w] = vn > 0 ? Vectors.scale(v, target / vn) : new double[v.length];
+        }
+        n[w] = Vectors.norm(add[w]);
+      }
+      norms.add(n);
+      requests.add(steered(input, point, pos, add, before, after));
+      for (int d = 0; d < config.noiseDraws(); d++) {
+        Well19937c rng = new Well19937c(new int[] {(int) config.seed(), (int) (config.seed() >>> 32), index, l, d});
+        double[][] noise = new double[2][];
+        for (int w = 0; w < 2; w++) {
+          noise[w] = n[w] > 0 ? Vectors.randomWithNorm(add[w].length, n[w], rng) : new double[add[w].length];
+        }
+        requests.add(steered(input, point, pos, noise, before, after));
+      }
+    }
+    List<RunResult> results = new ArrayList<>();
+    for (int from = 0; from < requests.size(); from += batchSize) {
+      results.addAll(vlm.runAll(requests.subList(from, Math.min(requests.size(), from + batchSize))));
+    }
+    List<Steered> steered = new ArrayList<>();
+    int k = 0;
+    for (int li = 0; li < layers.size(); li++) {
+      RunResult idRun = results.get(k++);
+      List<Double> noiseMargins = new ArrayList<>();
+      for (int d = 0; d < config.noiseDraws(); d++) {
+        RunResult r = results.get(k++);
+        noiseMargins.add(r.logProb(before) - r.logProb(after));
+      }
+      steered.add(new Steered(layers.get(li), idRun.logProb(before) - idRun.logProb(after), noiseMargins,
+          List.of(norms.get(li)[0], norms.get(li)[1])));
+    }
+    String id = String.format(Locale.ROOT, "steer-%04d", index);
+    return new Sample(id, fingerprint(video), video.question().correctAnswer().orElseThrow(),
+        List.of(frames[0], frames[1]), margin, steered);
+  }
+
+  private static RunRequest steered(
+      VlmInput input, HookPoint point, int[] pos, double[][] add, String before, String after) {
+    RunSpec.Builder b = RunSpec.builder().readWords(before, after).logits(RunSpec.LogitsMode.NONE);
+    for (int w = 0; w < 2; w++) {
+      b.intervene(Intervention.add(point, Positions.of(pos[w]), Vectors.toFloat(add[w])));
+    }
+    return RunRequest.of(input, b.build());
+  }
+
+  /** Whether a steered margin flipped the unsteered belief (strict sign change). */
+  static boolean flipped(double margin, double steeredMargin) {
+    return margin * steeredMargin < 0;
+  }
+
+  private TemporalSteerResult aggregate(List<Integer> layers, String hash, List<Sample> samples) {
+    int correct = 0;
+    for (Sample s : samples) {
+      boolean saysBefore = s.margin() > 0;
+      if (s.margin() != 0 && saysBefore == s.correct().equals(TemporalQuestion.BEFORE)) {
+        correct++;
+      }
+    }
+    List<LayerFlips> perLayer = new ArrayList<>();
+    for (int li = 0; li < layers.size(); li++) {
+      double[] idFlips = new double[samples.size()];
+      double[] noiseFlips = new double[samples.size()];
+      double norm = 0;
+      for (int i = 0; i < samples.size(); i++) {
+        Sample s = samples.get(i);
+        Steered st = s.layers().get(li);
+        idFlips[i] = flipped(s.margin(), st.idMargin()) ? 1 : 0;
+        double f = 0;
+        for (double m : st.noiseMargins()) {
+          f += flipped(s.margin(), m) ? 1 : 0;
+        }
+        noiseFlips[i] = f / st.noiseMargins().size();
+        norm += (st.addedNorms().get(0) + st.addedNorms().get(1)) / 2;
+      }
+      long seed = config.seed() * 7919 + layers.get(li);
+      perLayer.add(new LayerFlips(layers.get(li),
+          Estimate.of(idFlips, config.bootstrapResamples(), config.confidence(), seed).times(100),
+          Estimate.of(noiseFlips, config.bootstrapResamples(), config.confidence(), seed + 1).times(100),
+          samples.isEmpty() ? Double.NaN : norm / samples.size()));
+    }
+    return new TemporalSteerResult(vlm.name(), vlm.numLayers(), ids.model(), layers, config, hash, samples.size(),
+        samples.isEmpty() ? Double.NaN : (double) correct / samples.size(), perLayer, samples);
+  }
+}

@@ -1,0 +1,128 @@
+package io.github.vlmlens.temporal.ids;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.vlmlens.core.analysis.Vectors;
+import io.github.vlmlens.temporal.ids.TemporalIdResult.LayerIds;
+import io.github.vlmlens.temporal.testing.FakeVideoVlm;
+import io.github.vlmlens.temporal.video.ObjectVideo;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TemporalIdExtractionTest {
+  static TemporalIdResult result;
+  static final TemporalIdConfig CONFIG = TemporalIdConfig.builder().shuffles(5).build();
+
+  @BeforeAll
+  static void extract() {
+    result = TemporalIdExtraction.of(FakeVideoVlm.standard(), CONFIG).withProgressBar(false).run();
+  }
+
+  @Test
+  void theVideosCoverEveryAnchorAndEveryOtherFrame() {
+    List<ObjectVideo> videos = TemporalIdExtraction.of(FakeVideoVlm.standard(), CONFIG).videos();
+    assertEquals(CONFIG.sampleCount(), videos.size());
+    assertEquals(6 * 8 * 7 * 2, videos.size());
+    for (ObjectVideo v : videos) {
+      assertTrue(v.first().frame() != v.second().frame());
+    }
+    assertEquals(result.sampleCount(), videos.size());
+  }
+
+  @Test
+  void thePlantedTimeAxisIsRecovered() {
+    for (int layer = 1; layer <= 3; layer++) {
+      LayerIds l = result.layer(layer);
+      double[] principal = Vectors.of(l.principalAxis());
+      double[] diff = Vectors.of(l.orderedDifferenceAxis());
+      assertTrue(Vectors.cosine(principal, FakeVideoVlm.TIME) > 0.99,
+          "principal axis at layer " + layer + ": cosine " + Vectors.cosine(principal, FakeVideoVlm.TIME));
+      assertTrue(Vectors.cosine(diff, FakeVideoVlm.TIME) > 0.99,
+          "ordered-difference axis: cosine " + Vectors.cosine(diff, FakeVideoVlm.TIME));
+      assertTrue(l.axisCosine() > 0.99);
+      double[] coords = l.principal().frameCoordinates();
+      for (int f = 1; f < coords.length; f++) {
+        assertTrue(coords[f] > coords[f - 1], "IDs ordered by frame along the axis at layer " + layer);
+      }
+      assertTrue(l.principal().rSquaredFrameMeans() > 0.99, "R^2 means " + l.principal().rSquaredFrameMeans());
+      assertTrue(l.principal().rSquaredSamples() > 0.8, "R^2 samples " + l.principal().rSquaredSamples());
+      assertTrue(l.principal().rSquaredSamplesShuffled() < 0.2,
+          "shuffled baseline " + l.principal().rSquaredSamplesShuffled());
+      assertTrue(l.principal().explainedVariance() > 0.95);
+    }
+  }
+
+  @Test
+  void theOrderedDifferenceAxisMatchesItsDefinition() {
+    LayerIds l = result.layer(2);
+    double[][] ids = result.ids(2);
+    double[] brute = new double[ids[0].length];
+    int pairs = 0;
+    for (int f1 = 0; f1 < ids.length; f1++) {
+      for (int f2 = 0; f2 < f1; f2++) {
+        brute = Vectors.add(brute, Vectors.subtract(ids[f1], ids[f2]));
+        pairs++;
+      }
+    }
+    assertEquals(28, pairs);
+    double[] axis = Vectors.of(l.orderedDifferenceAxis());
+    for (int d = 0; d < axis.length; d++) {
+      assertEquals(brute[d] / 28, axis[d], 1e-5);
+    }
+  }
+
+  @Test
+  void theEmbeddingLayerHasNoTimeCode() {
+    LayerIds l0 = result.layer(0);
+    for (float[] id : l0.ids()) {
+      assertEquals(0, Vectors.norm(Vectors.of(id)), 1e-6);
+    }
+    assertTrue(Double.isNaN(l0.axisCosine()));
+    assertTrue(Double.isNaN(l0.principal().rSquaredFrameMeans()));
+  }
+
+  @Test
+  void resultsSaveLoadAndResume(@TempDir Path tmp) throws Exception {
+    FakeVideoVlm vlm = FakeVideoVlm.standard();
+    TemporalIdConfig small = TemporalIdConfig.builder().pairs(CONFIG.pairs().subList(0, 2)).positionsPerFrame(1)
+        .layers(1, 2).shuffles(2).build();
+    TemporalIdResult first = TemporalIdExtraction.of(vlm, small).withProgressBar(false).withBatchSize(5).run(tmp);
+    assertTrue(Files.exists(tmp.resolve("captures.jsonl")));
+    assertTrue(Files.readString(tmp.resolve("report.html")).contains("data:image/png;base64,"));
+    int runs = vlm.runs.get();
+    TemporalIdResult again = TemporalIdExtraction.of(vlm, small).withProgressBar(false).run(tmp);
+    assertEquals(runs, vlm.runs.get(), "resumed from the journal, nothing rerun");
+    assertEquals(first.summary(), again.summary());
+
+    TemporalIdResult read = TemporalIdResult.read(tmp.resolve("result.json"));
+    assertEquals(first.config(), read.config());
+    assertEquals(first.layers(), read.layers());
+    for (int layer : first.layers()) {
+      double[][] a = first.ids(layer);
+      double[][] b = read.ids(layer);
+      for (int f = 0; f < a.length; f++) {
+        assertEquals(0, Vectors.norm(Vectors.subtract(a[f], b[f])), 0);
+      }
+    }
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> TemporalIdExtraction.of(vlm, TemporalIdConfig.builder().pairs(small.pairs()).positionsPerFrame(1)
+            .layers(1, 2, 3).build()).withProgressBar(false).run(tmp));
+    assertTrue(e.getMessage().contains(tmp.toString()), e.getMessage());
+  }
+
+  @Test
+  void badConfigsAreRefused() {
+    assertThrows(IllegalArgumentException.class, () -> TemporalIdConfig.builder().positionsPerFrame(0).build());
+    assertThrows(IllegalArgumentException.class, () -> TemporalIdExtraction.of(
+        FakeVideoVlm.standard(), TemporalIdConfig.builder().layers(4).build()));
+    assertThrows(IllegalArgumentException.class, () -> TemporalIdConfig.builder()
+        .pairs(List.of(List.of(io.github.vlmlens.temporal.video.VideoObject.BAR,
+            io.github.vlmlens.temporal.video.VideoObject.BAR))).build());
+  }
+}
