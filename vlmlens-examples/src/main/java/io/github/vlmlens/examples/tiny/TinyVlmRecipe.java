@@ -64,6 +64,11 @@ public final class TinyVlmRecipe {
 
   /** The architecture, for a vocabulary of {@code vocabSize} tokens (specials included). */
   public static LlavaConfig config(int vocabSize) {
+    return config(vocabSize, Integer.getInteger("vlmlens.tiny.patch", 16));
+  }
+
+  /** The architecture with a given vision patch size (16: one image token per grid cell). */
+  public static LlavaConfig config(int vocabSize, int patchSize) {
     LlavaConfig.Vision vision =
         LlavaConfig.Vision.builder()
             .hiddenSize(96)
@@ -71,7 +76,7 @@ public final class TinyVlmRecipe {
             .numHiddenLayers(3)
             .numAttentionHeads(4)
             .imageSize(64)
-            .patchSize(8)
+            .patchSize(patchSize)
             .numChannels(3)
             .layerNormEps(1e-5)
             .hiddenAct("quick_gelu")

@@ -140,8 +140,11 @@ public final class TrainTinyVlm implements Callable<Integer> {
       int cells = TinyVlmRecipe.grid().cellCount();
       Random init = new Random(seed + 1);
       float bound = (float) (1 / Math.sqrt(hidden));
-      params.put("aux.cell_head.weight", root.create(uniform(init, cells * hidden, bound), new Shape(cells, hidden)));
-      params.put("aux.cell_head.bias", root.create(uniform(init, cells, bound), new Shape(cells)));
+      int m = TinyVlmRecipe.grid().gridSize();
+      params.put("aux.row_head.weight", root.create(uniform(init, m * hidden, bound), new Shape(m, hidden)));
+      params.put("aux.row_head.bias", root.create(uniform(init, m, bound), new Shape(m)));
+      params.put("aux.column_head.weight", root.create(uniform(init, m * hidden, bound), new Shape(m, hidden)));
+      params.put("aux.column_head.bias", root.create(uniform(init, m, bound), new Shape(m)));
       int colours = PaletteColor.values().length;
       params.put("aux.color_head.weight", root.create(uniform(init, colours * hidden, bound), new Shape(colours, hidden)));
       params.put("aux.color_head.bias", root.create(uniform(init, colours, bound), new Shape(colours)));
@@ -263,15 +266,18 @@ public final class TrainTinyVlm implements Callable<Integer> {
         int k = b.cellRows.length;
         NDArray select = sm.create(oneHot(b.cellRows, n * t), new Shape(k, n * t));
         NDArray words = select.matMul(layer1[0].reshape(n * t, hidden));
-        NDArray cellLogits =
-            words.matMul(params.get("aux.cell_head.weight").transpose()).add(params.get("aux.cell_head.bias"));
-        NDArray cellTargets = sm.create(oneHot(b.cells, b.cellCount), new Shape(k, b.cellCount));
-        NDArray cl = cellLogits.logSoftmax(1).mul(cellTargets).sum().neg().div(scalar(sm, k));
+        int m = (int) Math.round(Math.sqrt(b.cellCount));
+        int[] rowsOf = new int[k];
+        int[] columnsOf = new int[k];
+        for (int i = 0; i < k; i++) {
+          rowsOf[i] = b.cells[i] / m;
+          columnsOf[i] = b.cells[i] % m;
+        }
+        NDArray cl =
+            headLoss(sm, words, params, "aux.row_head", rowsOf, m)
+                .add(headLoss(sm, words, params, "aux.column_head", columnsOf, m));
         int colours = PaletteColor.values().length;
-        NDArray colourLogits =
-            words.matMul(params.get("aux.color_head.weight").transpose()).add(params.get("aux.color_head.bias"));
-        NDArray colourTargets = sm.create(oneHot(b.colours, colours), new Shape(k, colours));
-        cl = cl.add(colourLogits.logSoftmax(1).mul(colourTargets).sum().neg().div(scalar(sm, k)));
+        cl = cl.add(headLoss(sm, words, params, "aux.color_head", b.colours, colours));
         cellLoss = cl.getFloat();
         loss = loss.add(cl.mul(scalar(sm, auxWeight)));
       }
@@ -311,6 +317,15 @@ public final class TrainTinyVlm implements Callable<Integer> {
       g.subi(g);
     }
     return new double[] {total, answerLoss, cellLoss, accuracy, norm};
+  }
+
+  /** Mean cross-entropy of a linear probe {@code name} on {@code words} against {@code targets}. */
+  private static NDArray headLoss(
+      NDManager sm, NDArray words, Map<String, NDArray> params, String name, int[] targets, int classes) {
+    NDArray logits =
+        words.matMul(params.get(name + ".weight").transpose()).add(params.get(name + ".bias"));
+    NDArray t = sm.create(oneHot(targets, classes), new Shape(targets.length, classes));
+    return logits.logSoftmax(1).mul(t).sum().neg().div(scalar(sm, targets.length));
   }
 
   /**
@@ -487,7 +502,7 @@ public final class TrainTinyVlm implements Callable<Integer> {
       List<int[]> objectCells = new ArrayList<>();
       int maxLen = 0;
       for (int i = 0; i < n; i++) {
-        QuestionAxis axis = AXES.get(i % AXES.size());
+        QuestionAxis axis = i % 5 == 4 ? QuestionAxis.COLOR : (i % 2 == 0 ? QuestionAxis.HORIZONTAL : QuestionAxis.VERTICAL);
         Placement p = sampler.next(random, axis);
         SpatialQuestion q = SpatialQuestion.of(axis, p, random);
         var image = p.render();

@@ -1,0 +1,257 @@
+package io.github.vlmlens.hooks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.github.vlmlens.core.API;
+import io.github.vlmlens.core.HookPoint;
+import io.github.vlmlens.core.HookedVlm;
+import io.github.vlmlens.core.PromptFormat;
+import io.github.vlmlens.core.RgbImage;
+import io.github.vlmlens.core.RunRequest;
+import io.github.vlmlens.core.RunResult;
+import io.github.vlmlens.core.Tokenization;
+import io.github.vlmlens.core.VlmInput;
+import io.github.vlmlens.hooks.internal.io.ImagePreprocessor;
+import io.github.vlmlens.hooks.internal.io.LlavaTokenizer;
+import io.github.vlmlens.hooks.internal.model.HookedRunner;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A LLaVA checkpoint as a {@link HookedVlm}: the whole {@link io.github.vlmlens.core.RunSpec}
+ * contract (patching, steering, ablations, custom hooks, captures, answer-word readouts, resuming
+ * from a cached residual stream, early stop) on a {@link LlavaModel}.
+ *
+ * <p>{@link #runAll} validates every request before it runs any, then batches them (up to
+ * {@link LoadOptions#maxBatchSize()}, right-padded: the causal mask makes padding exact for the
+ * real tokens, and readouts are taken at each sample's own last token). Interventions at a hook
+ * point apply in the spec's order, captures there see the changed activation and come back as
+ * float32 on the host. A spec that reads nothing out stops after the deepest layer it captures or
+ * changes. Video frames are encoded as images, in time order. Each batch runs in its own
+ * sub-manager, so native memory stays flat over many runs.
+ *
+ * <p>The prompt format comes from {@link LoadOptions#promptTemplate()}, else from
+ * {@code vlmlens.json} ({@code {"prompt_template": "..."}}) in the checkpoint directory, else
+ * LLaVA-1.5's {@code "USER: <image>\n{question} ASSISTANT:"} ({@link #DEFAULT_TEMPLATE_TEXT}).
+ */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
+public final class HookedLlava implements HookedVlm {
+  /** LLaVA-1.5's prompt template, the default. */
+  public static final String DEFAULT_TEMPLATE_TEXT = "USER: <image>\n{question} ASSISTANT:";
+  /** The optional file in a checkpoint directory that names its prompt template. */
+  public static final String VLMLENS_JSON = "vlmlens.json";
+
+  private static final JsonMapper MAPPER = JsonMapper.builder().build();
+
+  private final LlavaModel model;
+  private final boolean ownsModel;
+  private final LlavaTokenizer tokenizer;
+  private final PromptFormat format;
+  private final String name;
+  private final HookedRunner runner;
+  private final ImagePreprocessor preprocessor;
+
+  private HookedLlava(
+      LlavaModel model,
+      boolean ownsModel,
+      LlavaTokenizer tokenizer,
+      ImagePreprocessor preprocessor,
+      PromptFormat format,
+      String name) {
+    this.model = model;
+    this.ownsModel = ownsModel;
+    this.tokenizer = tokenizer;
+    this.format = format;
+    this.name = name;
+    this.preprocessor = preprocessor;
+    int size = model.config().vision().imageSize();
+    if (preprocessor.outputHeight() != size || preprocessor.outputWidth() != size) {
+      throw new CheckpointException(
+          "the preprocessor config gives " + preprocessor.outputWidth() + "x"
+              + preprocessor.outputHeight() + " images but the vision tower expects " + size + "x"
+              + size);
+    }
+    if (tokenizer.vocabSize() > model.config().text().vocabSize()) {
+      throw new CheckpointException(
+          "tokenizer " + tokenizer.file() + " has " + tokenizer.vocabSize()
+              + " tokens but the model's vocabulary has " + model.config().text().vocabSize());
+    }
+    HookedRunner.TextSide text =
+        new HookedRunner.TextSide() {
+          @Override
+          public Tokenization tokenize(VlmInput input) {
+            return tokenizer.tokenize(input);
+          }
+
+          @Override
+          public int answerTokenId(String word) {
+            return tokenizer.singleTokenId(word);
+          }
+
+          @Override
+          public String tokenText(int id) {
+            return id < tokenizer.vocabSize() ? tokenizer.tokenText(id) : "<id " + id + ">";
+          }
+        };
+    this.runner =
+        new HookedRunner(model, text, preprocessor::pixelValues, model.options().maxBatchSize());
+  }
+
+  /** Loads a checkpoint directory with the default options (CPU, float32). */
+  public static HookedLlava load(Path checkpointDir) {
+    return load(checkpointDir, LoadOptions.defaults());
+  }
+
+  /**
+   * Loads a Hugging Face LLaVA checkpoint directory: {@code config.json}, the safetensors weights,
+   * {@code tokenizer.json}, {@code preprocessor_config.json} and, optionally,
+   * {@code vlmlens.json}.
+   *
+   * @throws CheckpointException naming the file (and tensor) at fault
+   */
+  public static HookedLlava load(Path checkpointDir, LoadOptions options) {
+    Objects.requireNonNull(options, "options");
+    PromptFormat format = promptFormat(checkpointDir, options);
+    Path tokenizerJson = checkpointDir.resolve("tokenizer.json");
+    Path preprocessorJson = checkpointDir.resolve("preprocessor_config.json");
+    for (Path f : List.of(tokenizerJson, preprocessorJson)) {
+      if (!Files.isRegularFile(f)) {
+        throw new CheckpointException("checkpoint " + checkpointDir + " has no " + f.getFileName());
+      }
+    }
+    LlavaModel model = LlavaModel.load(checkpointDir, options);
+    try {
+      return create(model, true, tokenizerJson, preprocessorJson, format, checkpointDir.getFileName().toString());
+    } catch (RuntimeException e) {
+      model.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Wraps a model in memory (for example one being trained). The model stays the caller's:
+   * {@link #close()} frees the tokenizer, not the model.
+   *
+   * @throws CheckpointException when the tokenizer or preprocessor file is missing or bad, or does
+   *     not fit the model
+   */
+  public static HookedLlava of(
+      LlavaModel model, Path tokenizerJson, Path preprocessorConfigJson, PromptFormat format) {
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(format, "format");
+    String name = model.source() == null ? "llava (in memory)" : model.source().getFileName().toString();
+    return create(model, false, tokenizerJson, preprocessorConfigJson, format, name);
+  }
+
+  private static HookedLlava create(
+      LlavaModel model, boolean owns, Path tokenizerJson, Path preprocessorJson, PromptFormat format, String name) {
+    ImagePreprocessor pre = ImagePreprocessor.read(preprocessorJson);
+    LlavaTokenizer tok =
+        LlavaTokenizer.load(tokenizerJson, model.config().imageTokenIndex(), model.imageTokensPerImage());
+    try {
+      return new HookedLlava(model, owns, tok, pre, format, name);
+    } catch (RuntimeException e) {
+      tok.close();
+      throw e;
+    }
+  }
+
+  private static PromptFormat promptFormat(Path dir, LoadOptions options) {
+    if (options.promptTemplate().isPresent()) {
+      return PromptFormat.of(options.promptTemplate().get());
+    }
+    Path f = dir.resolve(VLMLENS_JSON);
+    if (Files.isRegularFile(f)) {
+      try {
+        JsonNode root = MAPPER.readTree(Files.readString(f));
+        JsonNode t = root == null ? null : root.get("prompt_template");
+        if (t != null && !t.isNull()) {
+          if (!t.isTextual()) {
+            throw new CheckpointException(f + ": prompt_template must be a string");
+          }
+          return PromptFormat.of(t.asText());
+        }
+      } catch (IOException e) {
+        throw new CheckpointException("cannot read " + f + ": " + e.getMessage(), e);
+      } catch (IllegalArgumentException e) {
+        throw new CheckpointException(f + ": " + e.getMessage(), e);
+      }
+    }
+    return PromptFormat.of(DEFAULT_TEMPLATE_TEXT);
+  }
+
+  /** The DJL-level model underneath. */
+  public LlavaModel model() {
+    return model;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public int numLayers() {
+    return model.numLayers();
+  }
+
+  @Override
+  public int hiddenSize() {
+    return model.config().text().hiddenSize();
+  }
+
+  /**
+   * Every hook point, in model order: {@code vision.0} and the vision layers the pass runs (up to
+   * the deepest selected feature layer), {@code projector.out}, {@code lm.0..N}.
+   */
+  @Override
+  public List<HookPoint> hookPoints() {
+    return runner.hookPoints();
+  }
+
+  @Override
+  public PromptFormat promptFormat() {
+    return format;
+  }
+
+  @Override
+  public Tokenization tokenize(VlmInput input) {
+    return tokenizer.tokenize(input);
+  }
+
+  /**
+   * The pixel values this model's preprocessing makes of an image: channels first,
+   * {@code [3 * size * size]} float32, as {@link LlavaModel#forward} takes them (for training
+   * loops and custom passes).
+   */
+  public float[] pixelValues(RgbImage image) {
+    return preprocessor.pixelValues(image);
+  }
+
+  @Override
+  public int answerTokenId(String word) {
+    return tokenizer.singleTokenId(word);
+  }
+
+  @Override
+  public List<RunResult> runAll(List<RunRequest> requests) {
+    return runner.runAll(requests);
+  }
+
+  /** Frees the tokenizer, and the model when this object loaded it. */
+  @Override
+  public void close() {
+    tokenizer.close();
+    if (ownsModel) {
+      model.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "HookedLlava[" + name + ", " + model.numLayers() + " blocks, " + model.dataType() + "]";
+  }
+}

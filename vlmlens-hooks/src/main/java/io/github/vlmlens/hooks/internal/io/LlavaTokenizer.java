@@ -1,0 +1,444 @@
+package io.github.vlmlens.hooks.internal.io;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.huggingface.tokenizers.jni.CharSpan;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.github.vlmlens.core.Tokenization;
+import io.github.vlmlens.core.VlmInput;
+import io.github.vlmlens.core.WordSpan;
+import io.github.vlmlens.hooks.CheckpointException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A Hugging Face {@code tokenizer.json} (through DJL's binding of the Rust tokenizers) that turns a
+ * {@link VlmInput} into the {@link Tokenization} a LLaVA model consumes.
+ *
+ * <p>The whole prompt is tokenized in one call, with special tokens as the tokenizer's own
+ * post-processor adds them (so BOS appears exactly when the checkpoint's tokenizer adds it), each
+ * {@value VlmInput#IMAGE_PLACEHOLDER} or {@value VlmInput#VIDEO_PLACEHOLDER} replaced by the
+ * image token's text. Each image token is then expanded to {@code imageTokensPerImage} copies (a
+ * video's single placeholder to {@code frames x imageTokensPerImage}, one range per frame), which
+ * gives the same ids as Hugging Face's processor, which repeats the image token in the text before
+ * tokenizing.
+ *
+ * <p>Words are maximal runs of letters and digits in the prompt (an apostrophe or hyphen with a
+ * letter or digit on both sides stays inside); placeholders are not words. A word's tokens are those
+ * whose character spans overlap it. DJL reports spans in Unicode code points of the tokenized text;
+ * they are converted to Java {@code char} offsets, and mapped back to the prompt.
+ */
+public final class LlavaTokenizer implements AutoCloseable {
+  private static final JsonMapper MAPPER = JsonMapper.builder().build();
+
+  private final Path file;
+  private final HuggingFaceTokenizer tokenizer;
+  private final int imageTokenId;
+  private final int imageTokensPerImage;
+  private final String imageTokenText;
+  private final Map<Integer, String> idToToken;
+  private final int vocabSize;
+
+  private LlavaTokenizer(
+      Path file, HuggingFaceTokenizer tokenizer, int imageTokenId, int imageTokensPerImage,
+      String imageTokenText, Map<Integer, String> idToToken, int vocabSize) {
+    this.file = file;
+    this.tokenizer = tokenizer;
+    this.imageTokenId = imageTokenId;
+    this.imageTokensPerImage = imageTokensPerImage;
+    this.imageTokenText = imageTokenText;
+    this.idToToken = idToToken;
+    this.vocabSize = vocabSize;
+  }
+
+  /**
+   * Loads a {@code tokenizer.json}.
+   *
+   * @param imageTokenId the id of the image token (the config's {@code image_token_index})
+   * @param imageTokensPerImage how many image tokens one image becomes
+   * @throws CheckpointException naming the file when it is missing or malformed, or when it does
+   *     not map the image token's text to exactly the one token {@code imageTokenId}
+   */
+  public static LlavaTokenizer load(Path tokenizerJson, int imageTokenId, int imageTokensPerImage) {
+    Objects.requireNonNull(tokenizerJson, "tokenizerJson");
+    if (imageTokensPerImage <= 0) {
+      throw new IllegalArgumentException(
+          "imageTokensPerImage must be positive, got " + imageTokensPerImage);
+    }
+    if (!Files.isRegularFile(tokenizerJson)) {
+      throw new CheckpointException("tokenizer file " + tokenizerJson + " does not exist");
+    }
+    Map<Integer, String> idToToken = readVocabulary(tokenizerJson);
+    int vocabSize = idToToken.keySet().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;
+    String imageText = idToToken.get(imageTokenId);
+    if (imageText == null) {
+      throw new CheckpointException(
+          "tokenizer file " + tokenizerJson + " has no token with the image token id "
+              + imageTokenId + " (vocabulary size " + vocabSize + ")");
+    }
+    HuggingFaceTokenizer tok;
+    try {
+      tok =
+          HuggingFaceTokenizer.newInstance(
+              tokenizerJson,
+              Map.of("addSpecialTokens", "true", "truncation", "false", "padding", "false"));
+    } catch (IOException | RuntimeException e) {
+      throw new CheckpointException(
+          "tokenizer file " + tokenizerJson + " cannot be loaded: " + e.getMessage(), e);
+    }
+    try {
+      Encoding enc = tok.encode(imageText, false, false);
+      long[] ids = enc.getIds();
+      if (ids.length != 1 || ids[0] != imageTokenId) {
+        throw new CheckpointException(
+            "tokenizer file " + tokenizerJson + " maps the image token text '" + imageText
+                + "' to tokens " + Arrays.toString(enc.getTokens()) + " with ids "
+                + Arrays.toString(ids) + "; expected exactly one token with id " + imageTokenId
+                + " (is it an added special token?)");
+      }
+    } catch (RuntimeException e) {
+      tok.close();
+      throw e;
+    }
+    return new LlavaTokenizer(
+        tokenizerJson, tok, imageTokenId, imageTokensPerImage, imageText, idToToken, vocabSize);
+  }
+
+  /** The id-to-token table of a tokenizer.json: the model's vocabulary plus its added tokens. */
+  private static Map<Integer, String> readVocabulary(Path file) {
+    JsonNode root;
+    try {
+      root = MAPPER.readTree(Files.readString(file, StandardCharsets.UTF_8));
+    } catch (JsonProcessingException e) {
+      throw new CheckpointException(
+          "tokenizer file " + file + " is not valid JSON: " + e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new CheckpointException("cannot read tokenizer file " + file + ": " + e, e);
+    }
+    if (root == null || !root.isObject()) {
+      throw new CheckpointException("tokenizer file " + file + " is not a JSON object");
+    }
+    Map<Integer, String> out = new HashMap<>();
+    JsonNode model = root.get("model");
+    JsonNode vocab = model == null ? null : model.get("vocab");
+    if (vocab == null) {
+      throw new CheckpointException("tokenizer file " + file + " has no model.vocab");
+    }
+    if (vocab.isObject()) {
+      for (Map.Entry<String, JsonNode> e : vocab.properties()) {
+        if (!e.getValue().canConvertToInt()) {
+          throw new CheckpointException(
+              "tokenizer file " + file + ": vocabulary id of '" + e.getKey() + "' is not an integer");
+        }
+        out.put(e.getValue().intValue(), e.getKey());
+      }
+    } else if (vocab.isArray()) {
+      // Unigram: [[piece, score], ...], the id is the index.
+      for (int i = 0; i < vocab.size(); i++) {
+        JsonNode entry = vocab.get(i);
+        if (!entry.isArray() || entry.isEmpty() || !entry.get(0).isTextual()) {
+          throw new CheckpointException(
+              "tokenizer file " + file + ": vocabulary entry " + i + " is not [piece, score]");
+        }
+        out.put(i, entry.get(0).textValue());
+      }
+    } else {
+      throw new CheckpointException("tokenizer file " + file + ": model.vocab is neither a map nor a list");
+    }
+    JsonNode added = root.get("added_tokens");
+    if (added != null && added.isArray()) {
+      for (JsonNode a : added) {
+        JsonNode id = a.get("id");
+        JsonNode content = a.get("content");
+        if (id != null && id.canConvertToInt() && content != null && content.isTextual()) {
+          out.put(id.intValue(), content.textValue());
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The tokenizer file. */
+  public Path file() {
+    return file;
+  }
+
+  /** The image token id. */
+  public int imageTokenId() {
+    return imageTokenId;
+  }
+
+  /** The image token's text, e.g. {@code "<image>"}. */
+  public String imageTokenText() {
+    return imageTokenText;
+  }
+
+  /** How many image tokens one image (or video frame) becomes. */
+  public int imageTokensPerImage() {
+    return imageTokensPerImage;
+  }
+
+  /** One more than the largest token id of the vocabulary and the added tokens. */
+  public int vocabSize() {
+    return vocabSize;
+  }
+
+  /**
+   * The text of a token id as the vocabulary stores it (e.g. {@code "▁Left"}).
+   *
+   * @throws IllegalArgumentException for an id the tokenizer does not have
+   */
+  public String tokenText(int id) {
+    String t = idToToken.get(id);
+    if (t == null) {
+      throw new IllegalArgumentException(
+          "token id " + id + " is not in tokenizer file " + file + " (vocabulary size " + vocabSize + ")");
+    }
+    return t;
+  }
+
+  /** The ids of a plain text, with or without the tokenizer's special tokens (no image expansion). */
+  public int[] encode(String text, boolean addSpecialTokens) {
+    return toInts(encodeRaw(text, addSpecialTokens).getIds());
+  }
+
+  /**
+   * The id of an answer word that is exactly one token when tokenized without special tokens (for
+   * SentencePiece tokenizers that is the leading-space form, e.g. {@code "▁Left"}).
+   *
+   * @throws IllegalArgumentException naming the word and its tokens when it is not one token
+   */
+  public int singleTokenId(String word) {
+    Objects.requireNonNull(word, "word");
+    Encoding enc = encodeRaw(word, false);
+    long[] ids = enc.getIds();
+    if (ids.length != 1) {
+      throw new IllegalArgumentException(
+          "answer word '" + word + "' is " + ids.length + " tokens " + Arrays.toString(enc.getTokens())
+              + " (ids " + Arrays.toString(ids) + ") under tokenizer " + file
+              + "; answer words must be single tokens");
+    }
+    return (int) ids[0];
+  }
+
+  private Encoding encodeRaw(String text, boolean addSpecialTokens) {
+    try {
+      return tokenizer.encode(text, addSpecialTokens, false);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          "tokenizer " + file + " cannot tokenize \"" + text + "\": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Tokenizes an input: ids, token texts, one image-token range per image (per frame for a video)
+   * and the prompt's words.
+   *
+   * @throws IllegalArgumentException naming the tokenizer file when the number of image tokens
+   *     the tokenizer produces disagrees with the number of placeholders
+   */
+  public Tokenization tokenize(VlmInput input) {
+    String prompt = input.prompt();
+    String placeholder = input.isVideo() ? VlmInput.VIDEO_PLACEHOLDER : VlmInput.IMAGE_PLACEHOLDER;
+    List<Integer> phStarts = occurrences(prompt, placeholder);
+    int expectedPlaceholders = input.isVideo() ? 1 : input.images().size();
+    if (phStarts.size() != expectedPlaceholders) {
+      throw new IllegalArgumentException(
+          "prompt has " + phStarts.size() + " " + placeholder + " placeholder(s) but "
+              + expectedPlaceholders + " are needed: \"" + prompt + "\"");
+    }
+
+    // The text handed to the tokenizer: each placeholder replaced by the image token's text.
+    StringBuilder sb = new StringBuilder(prompt.length());
+    int from = 0;
+    for (int start : phStarts) {
+      sb.append(prompt, from, start).append(imageTokenText);
+      from = start + placeholder.length();
+    }
+    sb.append(prompt, from, prompt.length());
+    String text = sb.toString();
+    int delta = imageTokenText.length() - placeholder.length();
+
+    Encoding enc = encodeRaw(text, true);
+    long[] encIds = enc.getIds();
+    String[] encTokens = enc.getTokens();
+    CharSpan[] spans = enc.getCharTokenSpans();
+    int imageTokens = 0;
+    for (long id : encIds) {
+      if (id == imageTokenId) {
+        imageTokens++;
+      }
+    }
+    if (imageTokens != phStarts.size()) {
+      throw new IllegalArgumentException(
+          "tokenizer " + file + " produced " + imageTokens + " image token(s) (id " + imageTokenId
+              + ", '" + imageTokenText + "') for a prompt with " + phStarts.size() + " "
+              + placeholder + " placeholder(s): \"" + prompt + "\"");
+    }
+
+    // Expand the image tokens; map each encoding index to its final position.
+    int frames = input.isVideo() ? input.images().size() : 1;
+    int perPlaceholder = frames * imageTokensPerImage;
+    int total = encIds.length + imageTokens * (perPlaceholder - 1);
+    int[] ids = new int[total];
+    List<String> tokens = new ArrayList<>(total);
+    List<int[]> ranges = new ArrayList<>();
+    int[] finalPos = new int[encIds.length];
+    int pos = 0;
+    for (int i = 0; i < encIds.length; i++) {
+      finalPos[i] = pos;
+      if (encIds[i] == imageTokenId) {
+        for (int f = 0; f < frames; f++) {
+          ranges.add(new int[] {pos, pos + imageTokensPerImage});
+          for (int k = 0; k < imageTokensPerImage; k++) {
+            ids[pos] = imageTokenId;
+            tokens.add(imageTokenText);
+            pos++;
+          }
+        }
+      } else {
+        ids[pos] = Math.toIntExact(encIds[i]);
+        tokens.add(encTokens[i]);
+        pos++;
+      }
+    }
+
+    // Token spans in char (UTF-16) offsets of `text`; null for tokens with no span.
+    int[] cpToChar = codePointToCharOffsets(text);
+    List<WordSpan> words = new ArrayList<>();
+    for (int[] w : words(prompt, phStarts, placeholder.length())) {
+      int shift = 0;
+      for (int start : phStarts) {
+        if (start < w[0]) {
+          shift += delta;
+        }
+      }
+      int ws = w[0] + shift;
+      int we = w[1] + shift;
+      int first = -1;
+      int last = -1;
+      for (int i = 0; i < encIds.length; i++) {
+        CharSpan s = spans[i];
+        if (s == null || encIds[i] == imageTokenId) {
+          continue;
+        }
+        int ts = charOffset(cpToChar, s.getStart());
+        int te = charOffset(cpToChar, s.getEnd());
+        if (ts < we && te > ws) {
+          if (first < 0) {
+            first = i;
+          }
+          last = i;
+        }
+      }
+      String wordText = prompt.substring(w[0], w[1]);
+      if (first < 0) {
+        throw new IllegalArgumentException(
+            "no token of tokenizer " + file + " covers the word '" + wordText + "' at characters "
+                + w[0] + ".." + w[1] + " of \"" + prompt + "\"");
+      }
+      words.add(WordSpan.of(wordText, w[0], w[1], finalPos[first], finalPos[last]));
+    }
+    return Tokenization.of(prompt, ids, tokens, ranges, words);
+  }
+
+  private static int charOffset(int[] cpToChar, int cp) {
+    if (cp < 0) {
+      return 0;
+    }
+    return cp >= cpToChar.length ? cpToChar[cpToChar.length - 1] : cpToChar[cp];
+  }
+
+  /** {@code out[k]} = the char offset of code point {@code k}; {@code out[count]} = length. */
+  static int[] codePointToCharOffsets(String s) {
+    int n = s.codePointCount(0, s.length());
+    int[] out = new int[n + 1];
+    int c = 0;
+    for (int k = 0; k < n; k++) {
+      out[k] = c;
+      c += Character.charCount(s.codePointAt(c));
+    }
+    out[n] = s.length();
+    return out;
+  }
+
+  private static List<Integer> occurrences(String s, String sub) {
+    List<Integer> out = new ArrayList<>();
+    for (int i = s.indexOf(sub); i >= 0; i = s.indexOf(sub, i + sub.length())) {
+      out.add(i);
+    }
+    return out;
+  }
+
+  /**
+   * The words of a prompt as {@code {start, end}} char offsets: maximal runs of letters and digits,
+   * an apostrophe or hyphen between two letters or digits staying inside; characters inside a
+   * placeholder belong to no word.
+   */
+  static List<int[]> words(String prompt, List<Integer> placeholderStarts, int placeholderLength) {
+    boolean[] masked = new boolean[prompt.length()];
+    for (int start : placeholderStarts) {
+      Arrays.fill(masked, start, start + placeholderLength, true);
+    }
+    List<int[]> out = new ArrayList<>();
+    int i = 0;
+    int n = prompt.length();
+    while (i < n) {
+      if (!isWordChar(prompt, i, masked)) {
+        i += Character.charCount(prompt.codePointAt(i));
+        continue;
+      }
+      int start = i;
+      while (i < n) {
+        if (isWordChar(prompt, i, masked)) {
+          i += Character.charCount(prompt.codePointAt(i));
+        } else if (isJoiner(prompt.charAt(i)) && !masked[i] && i + 1 < n
+            && isWordChar(prompt, i + 1, masked)) {
+          i += 1;
+        } else {
+          break;
+        }
+      }
+      out.add(new int[] {start, i});
+    }
+    return out;
+  }
+
+  private static boolean isWordChar(String s, int i, boolean[] masked) {
+    return !masked[i] && Character.isLetterOrDigit(s.codePointAt(i));
+  }
+
+  private static boolean isJoiner(char c) {
+    return c == '\'' || c == '\u2019' || c == '-';
+  }
+
+  private static int[] toInts(long[] ids) {
+    int[] out = new int[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      out[i] = Math.toIntExact(ids[i]);
+    }
+    return out;
+  }
+
+  /** Frees the native tokenizer. */
+  @Override
+  public void close() {
+    tokenizer.close();
+  }
+
+  @Override
+  public String toString() {
+    return "LlavaTokenizer[" + file + ", image token " + imageTokenId + " '" + imageTokenText + "' x "
+        + imageTokensPerImage + "]";
+  }
+}

@@ -1,0 +1,484 @@
+package io.github.vlmlens.hooks.internal.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.github.vlmlens.core.ActivationView;
+import io.github.vlmlens.core.Activations;
+import io.github.vlmlens.core.HookPoint;
+import io.github.vlmlens.core.Intervention;
+import io.github.vlmlens.core.Tokenization;
+import io.github.vlmlens.hooks.ForwardTap;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The tap of one batch: applies each sample's interventions at their hook points (in spec order,
+ * on the sample's own rows) and collects the captured rows. Points no sample asked for cost one map
+ * lookup and return the activation untouched.
+ *
+ * <p>Rows: an activation {@code [units, rowsPerUnit, width]} is seen as {@code units * rowsPerUnit}
+ * rows; a sample's positions start at row {@code batchRow * T} for the language model and at
+ * {@code imageOffset * rowsPerUnit} for the vision tower and the projector (its images are
+ * consecutive units).
+ *
+ * <p>Interventions are applied in rounds: round {@code r} applies every sample's {@code r}-th
+ * intervention at the point in a single out-of-place scatter (the samples' rows are disjoint).
+ *
+ * <p>Captures make no native call at the visit while the activations they read are small: the tap
+ * keeps a reference to the activation, and {@link #collect} copies each group of same-shaped kept
+ * activations to the host in one stack and one transfer (or one gather, when the captured rows
+ * are a small part of large activations). Once the kept activations would exceed
+ * {@link #PIN_BUDGET_BYTES}, a capture copies its rows at the visit instead, so a large model
+ * never pins many whole activations.
+ */
+final class BatchTap implements ForwardTap {
+  /** The most bytes of whole activations kept alive for deferred captures in one batch. */
+  static final long PIN_BUDGET_BYTES = 64L << 20;
+
+  private final Map<HookPoint, List<Work>> work = new HashMap<>();
+  private final Geometry geometry;
+  private final NDManager keep;
+  private final DataType dataType;
+  private final Map<Sample, List<Activations>> captured = new HashMap<>();
+  private final List<Deferred> deferred = new ArrayList<>();
+  private long pinnedBytes;
+
+  /** The shape of a component's activations in this batch: {units, rows per unit, width}. */
+  interface Geometry {
+    long[] shape(HookPoint.Component component);
+  }
+
+  /** The length of a sample's activation at a hook point. */
+  interface LengthFunction {
+    int length(Sample s, HookPoint p);
+  }
+
+  /** One sample's business at one hook point. */
+  private static final class Work {
+    final Sample sample;
+    final List<Intervention> interventions;
+    final int[] capture;
+    final int length;
+
+    Work(Sample sample, List<Intervention> interventions, int[] capture, int length) {
+      this.sample = sample;
+      this.interventions = interventions;
+      this.capture = capture;
+      this.length = length;
+    }
+  }
+
+  /** A capture whose rows are read at {@link #collect}. */
+  private static final class Deferred {
+    final HookPoint point;
+    final NDArray activation;
+    final Work work;
+    final long base;
+
+    Deferred(HookPoint point, NDArray activation, Work work, long base) {
+      this.point = point;
+      this.activation = activation;
+      this.work = work;
+      this.base = base;
+    }
+  }
+
+  /** A position-row update computed for one sample. */
+  private static final class Update {
+    final long[] rows;
+    final NDArray values;
+
+    Update(long[] rows, NDArray values) {
+      this.rows = rows;
+      this.values = values;
+    }
+  }
+
+  /**
+   * @param lengthAt the length of a sample's activation at a point
+   * @param geometry the activation shapes of this batch
+   * @param keep the batch's manager, which keeps deferred activations alive until {@link #collect}
+   */
+  BatchTap(List<Sample> batch, LengthFunction lengthAt, Geometry geometry, NDManager keep, DataType dataType) {
+    this.geometry = geometry;
+    this.keep = keep;
+    this.dataType = dataType;
+    for (Sample s : batch) {
+      captured.put(s, new ArrayList<>());
+      for (Map.Entry<HookPoint, List<Intervention>> e : s.interventions.entrySet()) {
+        HookPoint p = e.getKey();
+        work.computeIfAbsent(p, k -> new ArrayList<>())
+            .add(new Work(s, e.getValue(), s.captures.get(p), lengthAt.length(s, p)));
+      }
+      for (Map.Entry<HookPoint, int[]> e : s.captures.entrySet()) {
+        HookPoint p = e.getKey();
+        if (!s.interventions.containsKey(p)) {
+          work.computeIfAbsent(p, k -> new ArrayList<>())
+              .add(new Work(s, List.of(), e.getValue(), lengthAt.length(s, p)));
+        }
+      }
+    }
+  }
+
+  @Override
+  public NDArray visit(HookPoint point, NDArray activation) {
+    List<Work> ws = work.get(point);
+    if (ws == null) {
+      return activation;
+    }
+    return apply(point, activation, ws);
+  }
+
+  private NDArray apply(HookPoint point, NDArray act, List<Work> ws) {
+    long[] g = geometry.shape(point.component());
+    long rowsPerUnit = g[1];
+    long width = g[2];
+    int rounds = 0;
+    for (Work w : ws) {
+      rounds = Math.max(rounds, w.interventions.size());
+    }
+    NDArray flat = null;
+    boolean changed = false;
+    for (int r = 0; r < rounds; r++) {
+      if (flat == null) {
+        flat = act.reshape(-1, width);
+      }
+      List<Update> updates = new ArrayList<>();
+      for (Work w : ws) {
+        if (r < w.interventions.size()) {
+          Update u = compute(point, w.interventions.get(r), w, base(point, w.sample, rowsPerUnit), flat, width);
+          if (u != null) {
+            updates.add(u);
+          }
+        }
+      }
+      if (updates.isEmpty()) {
+        continue;
+      }
+      int n = 0;
+      for (Update u : updates) {
+        n += u.rows.length;
+      }
+      long[] rows = new long[n];
+      NDList values = new NDList(updates.size());
+      int at = 0;
+      for (Update u : updates) {
+        System.arraycopy(u.rows, 0, rows, at, u.rows.length);
+        at += u.rows.length;
+        values.add(u.values);
+      }
+      NDArray v = values.size() == 1 ? values.get(0) : NDArrays.concat(values, 0);
+      NDArray index = flat.getManager().create(rows).reshape(n, 1).broadcast(n, width);
+      flat = flat.scatter(index, v, 0);
+      changed = true;
+    }
+    NDArray out = changed ? flat.reshape(new Shape(g)) : act;
+    boolean pinned = false;
+    for (Work w : ws) {
+      if (w.capture == null) {
+        continue;
+      }
+      if (w.capture.length == 0) {
+        captured.get(w.sample).add(Activations.of(point, w.capture, (int) width, new float[0]));
+        continue;
+      }
+      long base = base(point, w.sample, rowsPerUnit);
+      long bytes = g[0] * g[1] * g[2] * dataType.getNumOfBytes();
+      if (pinned || pinnedBytes + bytes <= PIN_BUDGET_BYTES) {
+        if (!pinned) {
+          pinnedBytes += bytes;
+          out.attach(keep); // outlives the layer's scratch manager; freed with the batch
+          pinned = true;
+        }
+        deferred.add(new Deferred(point, out, w, base));
+      } else {
+        NDArray rows = out.reshape(-1, width).get(out.getManager().create(rowIndexes(w.capture, base)));
+        captured
+            .get(w.sample)
+            .add(Activations.of(point, w.capture, (int) width, rows.toType(DataType.FLOAT32, false).toFloatArray()));
+      }
+    }
+    return out;
+  }
+
+  private static long[] rowIndexes(int[] positions, long base) {
+    long[] rows = new long[positions.length];
+    for (int i = 0; i < positions.length; i++) {
+      rows[i] = base + positions[i];
+    }
+    return rows;
+  }
+
+  private static long base(HookPoint point, Sample s, long rowsPerUnit) {
+    long unit = point.component() == HookPoint.Component.LM ? s.batchRow : s.imageOffset;
+    return unit * rowsPerUnit;
+  }
+
+  private Update compute(HookPoint point, Intervention iv, Work w, long base, NDArray flat, long width) {
+    NDManager m = flat.getManager();
+    if (iv.kind() == Intervention.Kind.CUSTOM) {
+      View view = new View(point, w.sample.tokenization, w.length, (int) width, flat, base);
+      iv.hook().apply(view);
+      return view.update(m, dataType);
+    }
+    int[] pos = iv.positions().resolve(w.length);
+    int n = pos.length;
+    if (n == 0) {
+      return null;
+    }
+    long[] rows = new long[n];
+    for (int i = 0; i < n; i++) {
+      rows[i] = base + pos[i];
+    }
+    int wd = (int) width;
+    NDArray values;
+    switch (iv.kind()) {
+      case PATCH:
+        {
+          Activations src = iv.source().get(point);
+          int[] srcPos = iv.sourcePositions().resolve(w.length);
+          float[] v = new float[n * wd];
+          for (int i = 0; i < n; i++) {
+            System.arraycopy(src.vector(srcPos[i]), 0, v, i * wd, wd);
+          }
+          values = m.create(v, new Shape(n, wd)).toType(dataType, false);
+          break;
+        }
+      case REPLACE:
+        {
+          float[][] vs = iv.vectors();
+          float[] v = new float[n * wd];
+          for (int i = 0; i < n; i++) {
+            System.arraycopy(vs.length == 1 ? vs[0] : vs[i], 0, v, i * wd, wd);
+          }
+          values = m.create(v, new Shape(n, wd)).toType(dataType, false);
+          break;
+        }
+      case ZERO_ABLATE:
+        values = m.zeros(new Shape(n, wd), dataType);
+        break;
+      case ADD:
+        {
+          NDArray vec = m.create(iv.vectors()[0]).toType(dataType, false);
+          values = flat.get(m.create(rows)).add(vec);
+          break;
+        }
+      case MEAN_ABLATE:
+        {
+          NDArray cur = flat.get(m.create(rows));
+          values =
+              cur.toType(DataType.FLOAT32, false)
+                  .mean(new int[] {0}, true)
+                  .toType(dataType, false)
+                  .repeat(0, n);
+          break;
+        }
+      default:
+        throw new IllegalStateException("unknown intervention kind " + iv.kind());
+    }
+    return new Update(rows, values);
+  }
+
+  /**
+   * The captured activations of each sample. Points a sample asked to capture that the pass never
+   * visited (no image in the batch) come back empty.
+   */
+  Map<Sample, List<Activations>> collect(List<Sample> batch, LengthFunction widthAt) {
+    collectDeferred();
+    Map<Sample, List<Activations>> out = new HashMap<>();
+    for (Sample s : batch) {
+      List<Activations> got = new ArrayList<>(captured.get(s));
+      for (Map.Entry<HookPoint, int[]> e : s.captures.entrySet()) {
+        boolean seen = false;
+        for (Activations a : got) {
+          seen |= a.point().equals(e.getKey());
+        }
+        if (!seen) {
+          if (e.getValue().length != 0) {
+            throw new IllegalStateException("the pass never reached " + e.getKey() + " for " + s.input);
+          }
+          got.add(Activations.of(e.getKey(), new int[0], widthAt.length(s, e.getKey()), new float[0]));
+        }
+      }
+      out.put(s, got);
+    }
+    return out;
+  }
+
+  /**
+   * Copies the deferred captures to the host, per component (same-shaped activations): the kept
+   * activations are stacked, then either copied whole (when small, or mostly captured) and sliced
+   * on the host, or gathered on the device first.
+   */
+  private void collectDeferred() {
+    Map<HookPoint.Component, List<Deferred>> groups = new LinkedHashMap<>();
+    for (Deferred d : deferred) {
+      groups.computeIfAbsent(d.point.component(), k -> new ArrayList<>()).add(d);
+    }
+    for (Map.Entry<HookPoint.Component, List<Deferred>> e : groups.entrySet()) {
+      List<Deferred> group = e.getValue();
+      long[] g = geometry.shape(e.getKey());
+      int width = (int) g[2];
+      long rowsPer = g[0] * g[1];
+      List<NDArray> distinct = new ArrayList<>();
+      int rowCount = 0;
+      for (Deferred d : group) {
+        if (indexOf(distinct, d.activation) < 0) {
+          distinct.add(d.activation);
+        }
+        rowCount += d.work.capture.length;
+      }
+      long[] rows = new long[rowCount];
+      int at = 0;
+      for (Deferred d : group) {
+        long offset = indexOf(distinct, d.activation) * rowsPer + d.base;
+        for (int p : d.work.capture) {
+          rows[at++] = offset + p;
+        }
+      }
+      NDArray all = distinct.size() == 1 ? distinct.get(0) : NDArrays.stack(new NDList(distinct));
+      long total = rowsPer * distinct.size();
+      float[] data;
+      if (total * width <= 1 << 16 || total <= 4L * rowCount) {
+        float[] whole = all.toType(DataType.FLOAT32, false).toFloatArray();
+        data = new float[rowCount * width];
+        for (int i = 0; i < rowCount; i++) {
+          System.arraycopy(whole, (int) rows[i] * width, data, i * width, width);
+        }
+      } else {
+        data = all.reshape(-1, width).get(keep.create(rows)).toType(DataType.FLOAT32, false).toFloatArray();
+      }
+      at = 0;
+      for (Deferred d : group) {
+        int len = d.work.capture.length * width;
+        captured
+            .get(d.work.sample)
+            .add(Activations.of(d.point, d.work.capture, width, Arrays.copyOfRange(data, at, at + len)));
+        at += len;
+      }
+    }
+    deferred.clear();
+  }
+
+  private static int indexOf(List<NDArray> arrays, NDArray a) {
+    for (int i = 0; i < arrays.size(); i++) {
+      if (arrays.get(i) == a) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** A custom hook's host-side window on one sample's rows; written back only when set. */
+  private static final class View implements ActivationView {
+    private final HookPoint point;
+    private final Tokenization tokenization;
+    private final int length;
+    private final int width;
+    private final NDArray flat;
+    private final long base;
+    private float[] host;
+    private boolean[] dirty;
+
+    View(HookPoint point, Tokenization tokenization, int length, int width, NDArray flat, long base) {
+      this.point = point;
+      this.tokenization = tokenization;
+      this.length = length;
+      this.width = width;
+      this.flat = flat;
+      this.base = base;
+    }
+
+    @Override
+    public HookPoint point() {
+      return point;
+    }
+
+    @Override
+    public Tokenization tokenization() {
+      return tokenization;
+    }
+
+    @Override
+    public int length() {
+      return length;
+    }
+
+    @Override
+    public int width() {
+      return width;
+    }
+
+    @Override
+    public float[] get(int position) {
+      check(position);
+      load();
+      return Arrays.copyOfRange(host, position * width, (position + 1) * width);
+    }
+
+    @Override
+    public void set(int position, float[] vector) {
+      check(position);
+      if (vector.length != width) {
+        throw new IllegalArgumentException(
+            "set at " + point + ", position " + position + ": vector width " + vector.length
+                + ", expected " + width);
+      }
+      load();
+      System.arraycopy(vector, 0, host, position * width, width);
+      dirty[position] = true;
+    }
+
+    private void check(int position) {
+      if (position < 0 || position >= length) {
+        throw new IndexOutOfBoundsException(
+            "position " + position + " outside " + point + ", which has " + length + " positions");
+      }
+    }
+
+    private void load() {
+      if (host == null) {
+        host =
+            length == 0
+                ? new float[0]
+                : flat.get(new NDIndex(base + ":" + (base + length)))
+                    .toType(DataType.FLOAT32, false)
+                    .toFloatArray();
+        dirty = new boolean[length];
+      }
+    }
+
+    Update update(NDManager m, DataType dataType) {
+      if (dirty == null) {
+        return null;
+      }
+      int n = 0;
+      for (boolean d : dirty) {
+        n += d ? 1 : 0;
+      }
+      if (n == 0) {
+        return null;
+      }
+      long[] rows = new long[n];
+      float[] v = new float[n * width];
+      int at = 0;
+      for (int p = 0; p < length; p++) {
+        if (dirty[p]) {
+          rows[at] = base + p;
+          System.arraycopy(host, p * width, v, at * width, width);
+          at++;
+        }
+      }
+      return new Update(rows, m.create(v, new Shape(n, width)).toType(dataType, false));
+    }
+  }
+}

@@ -1,0 +1,439 @@
+package io.github.vlmlens.hooks.internal.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.github.vlmlens.core.ActivationCache;
+import io.github.vlmlens.core.Activations;
+import io.github.vlmlens.core.HookPoint;
+import io.github.vlmlens.core.Intervention;
+import io.github.vlmlens.core.Positions;
+import io.github.vlmlens.core.RgbImage;
+import io.github.vlmlens.core.RunRequest;
+import io.github.vlmlens.core.RunResult;
+import io.github.vlmlens.core.RunSpec;
+import io.github.vlmlens.core.Tokenization;
+import io.github.vlmlens.core.VlmInput;
+import io.github.vlmlens.hooks.LlavaModel;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Runs {@link RunRequest}s on a {@link LlavaModel}: validates every request before any compute,
+ * batches requests (by resume layer, right-padded), drives a {@link BatchTap} through the forward
+ * pass, stops early when nothing is read out, and turns captures and readouts into
+ * {@link RunResult}s. Each batch runs in its own sub-manager of the model's manager, so native
+ * memory stays flat over many runs.
+ */
+public final class HookedRunner {
+
+  /** What the runner needs from the tokenizer. */
+  public interface TextSide {
+    /** Tokenizes an input, image tokens expanded. */
+    Tokenization tokenize(VlmInput input);
+
+    /** The token id of a single-token answer word. */
+    int answerTokenId(String word);
+
+    /** The text of a token. */
+    String tokenText(int id);
+  }
+
+  private final LlavaModel model;
+  private final TextSide text;
+  private final Function<RgbImage, float[]> pixels;
+  private final int maxBatch;
+  private final HookPointCatalog catalog;
+  private final int numLayers;
+  private final int hidden;
+  private final int visionWidth;
+  private final int visionSeq;
+  private final int imageTokens;
+  private final int channels;
+  private final int imageSize;
+  private final int vocab;
+  private final long padId;
+
+  /**
+   * @param pixels the preprocessor: channels-first float32 pixel values of one image
+   * @param maxBatch the largest batch
+   */
+  public HookedRunner(LlavaModel model, TextSide text, Function<RgbImage, float[]> pixels, int maxBatch) {
+    this.model = model;
+    this.text = text;
+    this.pixels = pixels;
+    this.maxBatch = maxBatch;
+    this.numLayers = model.numLayers();
+    this.catalog =
+        new HookPointCatalog(
+            model.hookPoints(), numLayers, model.visionLayersRun(), model.config().vision().numHiddenLayers());
+    this.hidden = model.config().text().hiddenSize();
+    this.visionWidth = model.config().vision().hiddenSize();
+    int g = model.config().vision().imageSize() / model.config().vision().patchSize();
+    this.visionSeq = g * g + 1;
+    this.imageTokens = model.imageTokensPerImage();
+    this.channels = model.config().vision().numChannels();
+    this.imageSize = model.config().vision().imageSize();
+    this.vocab = model.config().text().vocabSize();
+    this.padId = padId(model);
+  }
+
+  private static long padId(LlavaModel model) {
+    Integer pad = model.config().text().padTokenId();
+    int image = model.config().imageTokenIndex();
+    int v = model.config().text().vocabSize();
+    if (pad != null && pad >= 0 && pad < v && pad != image) {
+      return pad;
+    }
+    return image == 0 ? 1 : 0;
+  }
+
+  /** The hook points, in model order. */
+  public List<HookPoint> hookPoints() {
+    return catalog.points();
+  }
+
+  /** The number of positions of a sample's activation at a hook point. */
+  private int lengthAt(Sample s, HookPoint p) {
+    switch (p.component()) {
+      case LM:
+        return s.length;
+      case VISION:
+        return s.images * visionSeq;
+      default:
+        return s.images * imageTokens;
+    }
+  }
+
+  private int widthAt(HookPoint p) {
+    return p.component() == HookPoint.Component.VISION ? visionWidth : hidden;
+  }
+
+  /**
+   * Runs every request; results in request order.
+   *
+   * @throws IllegalArgumentException for an invalid request, before anything runs
+   */
+  public synchronized List<RunResult> runAll(List<RunRequest> requests) {
+    List<Sample> samples = new ArrayList<>(requests.size());
+    for (int i = 0; i < requests.size(); i++) {
+      samples.add(prepare(i, requests.get(i)));
+    }
+    RunResult[] out = new RunResult[samples.size()];
+    Map<Integer, List<Sample>> groups = new LinkedHashMap<>();
+    for (Sample s : samples) {
+      groups.computeIfAbsent(s.spec.resumeLayer(), k -> new ArrayList<>()).add(s);
+    }
+    for (List<Sample> g : groups.values()) {
+      for (int from = 0; from < g.size(); from += maxBatch) {
+        List<Sample> batch = g.subList(from, Math.min(g.size(), from + maxBatch));
+        runBatch(batch, out);
+      }
+    }
+    return List.of(out);
+  }
+
+  // ------------------------------------------------------------------------------- validation
+
+  private Sample prepare(int index, RunRequest request) {
+    VlmInput input = request.input();
+    RunSpec spec = request.spec();
+    Tokenization tok = text.tokenize(input);
+    Sample s = new Sample(index, input, spec, tok);
+    String where = "request " + index + " (" + input + ")";
+    if (tok.imageCount() != s.images) {
+      throw new IllegalArgumentException(
+          where + ": the tokenization has " + tok.imageCount() + " image range(s) for "
+              + s.images + " image(s)");
+    }
+    for (String w : spec.answerWords()) {
+      int id;
+      try {
+        id = text.answerTokenId(w);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(where + ": answer word '" + w + "': " + e.getMessage(), e);
+      }
+      s.answers.put(w, id);
+    }
+    if (s.resumed()) {
+      int layer = spec.resumeLayer();
+      HookPoint p = HookPoint.lmResid(layer);
+      if (layer > numLayers) {
+        throw new IllegalArgumentException(
+            where + ": cannot resume from " + p + "; the model has " + numLayers + " blocks");
+      }
+      Activations a = spec.resumeCache().get(p);
+      if (a.width() != hidden) {
+        throw new IllegalArgumentException(
+            where + ": resume from " + p + ": cached width " + a.width() + ", expected " + hidden);
+      }
+      for (int t = 0; t < s.length; t++) {
+        if (!a.has(t)) {
+          throw new IllegalArgumentException(
+              where + ": resume from " + p + ": the cache lacks position " + t + " of the "
+                  + s.length + " positions of this input (capture all positions to resume)");
+        }
+      }
+    }
+    List<Intervention> ivs = spec.interventions();
+    for (int k = 0; k < ivs.size(); k++) {
+      Intervention iv = ivs.get(k);
+      HookPoint p = iv.point();
+      String what = where + ", intervention " + k + " " + iv;
+      catalog.check(p, what);
+      int len = lengthAt(s, p);
+      int width = widthAt(p);
+      checkPositions(iv.positions(), p, len, what);
+      switch (iv.kind()) {
+        case ADD:
+        case REPLACE:
+          for (float[] v : iv.vectors()) {
+            if (v.length != width) {
+              throw new IllegalArgumentException(
+                  what + ": vector width " + v.length + " at " + p + ", expected " + width);
+            }
+          }
+          if (iv.kind() == Intervention.Kind.REPLACE
+              && iv.positions().isAll()
+              && iv.vectors().length != 1
+              && iv.vectors().length != len) {
+            throw new IllegalArgumentException(
+                what + ": " + iv.vectors().length + " vectors for all " + len + " positions");
+          }
+          break;
+        case PATCH:
+          {
+            Activations src = iv.source().get(p);
+            if (src.width() != width) {
+              throw new IllegalArgumentException(
+                  what + ": the source cache's vectors at " + p + " have width " + src.width()
+                      + ", expected " + width);
+            }
+            Positions sp = iv.sourcePositions();
+            int[] srcPos = sp.isAll() ? Positions.all().resolve(len) : sp.resolve(Integer.MAX_VALUE);
+            for (int q : srcPos) {
+              if (!src.has(q)) {
+                int[] held = src.positions();
+                throw new IllegalArgumentException(
+                    what + ": the source cache lacks position " + q + " at " + p + " (it holds "
+                        + (held.length <= 12 ? Arrays.toString(held) : held.length + " positions")
+                        + ")");
+              }
+            }
+            break;
+          }
+        default:
+          break;
+      }
+      s.addIntervention(iv);
+    }
+    for (Map.Entry<HookPoint, Positions> e : spec.captures().entrySet()) {
+      HookPoint p = e.getKey();
+      String what = where + ", capture at " + p;
+      catalog.check(p, what);
+      int len = lengthAt(s, p);
+      checkPositions(e.getValue(), p, len, what);
+      s.addCapture(p, e.getValue().resolve(len));
+    }
+    return s;
+  }
+
+  private static void checkPositions(Positions positions, HookPoint p, int len, String what) {
+    if (positions.isAll()) {
+      return;
+    }
+    for (int q : positions.resolve(Integer.MAX_VALUE)) {
+      if (q >= len) {
+        throw new IllegalArgumentException(
+            what + ": position " + q + " is outside " + p + ", which has " + len
+                + " positions in this run");
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------- running
+
+  private void runBatch(List<Sample> batch, RunResult[] out) {
+    int b = batch.size();
+    int tMax = 0;
+    int nImages = 0;
+    boolean readout = false;
+    boolean anyAll = false;
+    boolean anyLast = false;
+    boolean vision = false;
+    int deepest = -1;
+    for (int i = 0; i < b; i++) {
+      Sample s = batch.get(i);
+      s.batchRow = i;
+      s.imageOffset = nImages;
+      nImages += s.images;
+      tMax = Math.max(tMax, s.length);
+      readout |= s.spec.hasReadouts();
+      anyAll |= s.spec.logits() == RunSpec.LogitsMode.ALL;
+      anyLast |= s.spec.logits() == RunSpec.LogitsMode.LAST;
+      vision |= s.touchesVision;
+      deepest = Math.max(deepest, s.deepestLm);
+    }
+    Sample first = batch.get(0);
+    boolean resumed = first.resumed();
+    int start = resumed ? first.spec.resumeLayer() : 0;
+    int stop = readout ? numLayers : deepest;
+    if (resumed) {
+      stop = Math.max(stop, start);
+    }
+    if (stop < 0 && (!vision || nImages == 0)) {
+      // Nothing to compute: no readout, and captures only at vision points of image-less inputs.
+      for (Sample s : batch) {
+        out[s.index] = result(s, emptyCaptures(s), null, 0, null, 0, 0);
+      }
+      return;
+    }
+    try (NDManager run = model.manager().newSubManager()) {
+      DataType dt = model.dataType();
+      final int units = b;
+      final int imgs = nImages;
+      final int tLen = tMax;
+      BatchTap.Geometry geometry =
+          c -> {
+            switch (c) {
+              case LM:
+                return new long[] {units, tLen, hidden};
+              case VISION:
+                return new long[] {imgs, visionSeq, visionWidth};
+              default:
+                return new long[] {imgs, imageTokens, hidden};
+            }
+          };
+      BatchTap tap = new BatchTap(batch, this::lengthAt, geometry, run, dt);
+      NDArray h = null;
+      if (resumed) {
+        float[] h0 = new float[b * tMax * hidden];
+        HookPoint p = HookPoint.lmResid(start);
+        for (Sample s : batch) {
+          Activations a = s.spec.resumeCache().get(p);
+          for (int t = 0; t < s.length; t++) {
+            System.arraycopy(a.vector(t), 0, h0, (s.batchRow * tMax + t) * hidden, hidden);
+          }
+        }
+        h = run.create(h0, new Shape(b, tMax, hidden)).toType(dt, false);
+        h = tap.visit(p, h);
+        h = model.decode(h, start, stop, tap);
+      } else {
+        NDArray px = nImages == 0 ? null : pixelValues(batch, nImages, run);
+        if (stop < 0) {
+          model.imageFeatures(px, tap);
+        } else {
+          long[] ids = new long[b * tMax];
+          Arrays.fill(ids, padId);
+          for (Sample s : batch) {
+            int[] sIds = s.tokenization.ids();
+            for (int t = 0; t < sIds.length; t++) {
+              ids[s.batchRow * tMax + t] = sIds[t];
+            }
+          }
+          h = model.embed(run.create(ids, new Shape(b, tMax)), px, tap);
+          h = model.decode(h, 0, stop, tap);
+        }
+      }
+      float[] logProbs = null;
+      float[] lastLogits = null;
+      float[] allLogits = null;
+      if (readout) {
+        long[] lastRows = new long[b];
+        for (Sample s : batch) {
+          lastRows[s.batchRow] = (long) s.batchRow * tMax + s.length - 1;
+        }
+        NDArray last;
+        if (anyAll) {
+          NDArray all = model.logits(h).toType(DataType.FLOAT32, false);
+          allLogits = all.toFloatArray();
+          last = all.reshape(b * tMax, vocab).get(run.create(lastRows));
+        } else {
+          NDArray lastHidden =
+              b == 1
+                  ? h.get(new NDIndex(0).addSliceDim(lastRows[0], lastRows[0] + 1))
+                  : h.reshape(b * tMax, hidden).get(run.create(lastRows));
+          last = model.logits(lastHidden).toType(DataType.FLOAT32, false);
+        }
+        logProbs = last.logSoftmax(-1).toFloatArray();
+        if (anyLast) {
+          lastLogits = last.toFloatArray();
+        }
+      }
+      Map<Sample, List<Activations>> caps = tap.collect(batch, (s, p) -> widthAt(p));
+      for (Sample s : batch) {
+        out[s.index] = result(s, caps.get(s), logProbs, s.batchRow, allLogits != null ? allLogits : lastLogits, tMax, anyAll ? 1 : 0);
+      }
+    }
+  }
+
+  private List<Activations> emptyCaptures(Sample s) {
+    List<Activations> l = new ArrayList<>();
+    for (Map.Entry<HookPoint, int[]> e : s.captures.entrySet()) {
+      l.add(Activations.of(e.getKey(), new int[0], widthAt(e.getKey()), new float[0]));
+    }
+    return l;
+  }
+
+  private NDArray pixelValues(List<Sample> batch, int nImages, NDManager run) {
+    int per = channels * imageSize * imageSize;
+    float[] all = new float[nImages * per];
+    int at = 0;
+    for (Sample s : batch) {
+      for (RgbImage img : s.input.images()) {
+        float[] v = pixels.apply(img);
+        if (v.length != per) {
+          throw new IllegalStateException(
+              "the preprocessor gave " + v.length + " values for " + img + ", the vision tower needs "
+                  + per + " (" + channels + "x" + imageSize + "x" + imageSize + ")");
+        }
+        System.arraycopy(v, 0, all, at, per);
+        at += per;
+      }
+    }
+    return run.create(all, new Shape(nImages, channels, imageSize, imageSize));
+  }
+
+  /**
+   * @param logits the last-position logits {@code [B, V]} (when {@code allMode == 0}) or every
+   *     position's {@code [B, tMax, V]} (when 1), or null
+   */
+  private RunResult result(
+      Sample s, List<Activations> caps, float[] logProbs, int row, float[] logits, int tMax, int allMode) {
+    Map<String, Double> lp = new LinkedHashMap<>();
+    int top = -1;
+    String topText = null;
+    float[][] outLogits = null;
+    if (logProbs != null && s.spec.hasReadouts()) {
+      int off = row * vocab;
+      for (Map.Entry<String, Integer> e : s.answers.entrySet()) {
+        lp.put(e.getKey(), (double) logProbs[off + e.getValue()]);
+      }
+      top = 0;
+      for (int v = 1; v < vocab; v++) {
+        if (logProbs[off + v] > logProbs[off + top]) {
+          top = v;
+        }
+      }
+      topText = text.tokenText(top);
+      RunSpec.LogitsMode mode = s.spec.logits();
+      if (mode == RunSpec.LogitsMode.LAST) {
+        int base = allMode == 1 ? (row * tMax + s.length - 1) * vocab : off;
+        outLogits = new float[][] {Arrays.copyOfRange(logits, base, base + vocab)};
+      } else if (mode == RunSpec.LogitsMode.ALL) {
+        outLogits = new float[s.length][];
+        for (int t = 0; t < s.length; t++) {
+          int base = (row * tMax + t) * vocab;
+          outLogits[t] = Arrays.copyOfRange(logits, base, base + vocab);
+        }
+      }
+    }
+    return RunResult.of(s.tokenization, lp, outLogits, top, topText, ActivationCache.of(caps));
+  }
+}
