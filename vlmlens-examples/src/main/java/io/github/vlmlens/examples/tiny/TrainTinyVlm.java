@@ -74,7 +74,7 @@ public final class TrainTinyVlm implements Callable<Integer> {
   @Option(names = "--out", required = true, description = "Checkpoint directory to write.")
   Path out;
 
-  @Option(names = "--steps", defaultValue = "2600", description = "Training steps (default ${DEFAULT-VALUE}).")
+  @Option(names = "--steps", defaultValue = "4500", description = "Training steps (default ${DEFAULT-VALUE}).")
   int steps;
 
   @Option(names = "--batch", defaultValue = "32", description = "Batch size (default ${DEFAULT-VALUE}).")
@@ -86,11 +86,22 @@ public final class TrainTinyVlm implements Callable<Integer> {
   @Option(names = "--warmup", defaultValue = "100", description = "Warm-up steps (default ${DEFAULT-VALUE}).")
   int warmup;
 
-  @Option(names = "--aux-steps", defaultValue = "700", description = "Steps with the cell loss (default ${DEFAULT-VALUE}).")
+  @Option(names = "--aux-steps", defaultValue = "2500", description = "Steps with the auxiliary loss (default ${DEFAULT-VALUE}).")
   int auxSteps;
 
-  @Option(names = "--aux-weight", defaultValue = "0.5", description = "Weight of the cell loss (default ${DEFAULT-VALUE}).")
+  @Option(names = "--aux-weight", defaultValue = "0.5", description = "Weight of the auxiliary loss (default ${DEFAULT-VALUE}).")
   float auxWeight;
+
+  @Option(
+      names = "--curriculum",
+      defaultValue = "1000,2000",
+      description = "Steps after which above/below, then colour questions join left/right ones (default ${DEFAULT-VALUE}; 0,0 mixes all from the start).")
+  String curriculum;
+
+  @Option(
+      names = "--init",
+      description = "Start from this checkpoint's weights (a previous run's --out) instead of random ones; the optimiser state starts afresh.")
+  Path init;
 
   @Option(names = "--control", description = "Train without the auxiliary cell loss.")
   boolean control;
@@ -121,7 +132,7 @@ public final class TrainTinyVlm implements Callable<Integer> {
     int auxUntil = control ? 0 : auxSteps;
     long t0 = System.nanoTime();
 
-    try (LlavaModel model = LlavaModel.initRandom(config, seed, LoadOptions.defaults());
+    try (LlavaModel model = initialModel(config);
         HookedLlava hooked =
             HookedLlava.of(
                 model,
@@ -138,16 +149,16 @@ public final class TrainTinyVlm implements Callable<Integer> {
       }
       int hidden = config.text().hiddenSize();
       int cells = TinyVlmRecipe.grid().cellCount();
-      Random init = new Random(seed + 1);
+      Random headInit = new Random(seed + 1);
       float bound = (float) (1 / Math.sqrt(hidden));
       int m = TinyVlmRecipe.grid().gridSize();
-      params.put("aux.row_head.weight", root.create(uniform(init, m * hidden, bound), new Shape(m, hidden)));
-      params.put("aux.row_head.bias", root.create(uniform(init, m, bound), new Shape(m)));
-      params.put("aux.column_head.weight", root.create(uniform(init, m * hidden, bound), new Shape(m, hidden)));
-      params.put("aux.column_head.bias", root.create(uniform(init, m, bound), new Shape(m)));
+      params.put("aux.row_head.weight", root.create(uniform(headInit, m * hidden, bound), new Shape(m, hidden)));
+      params.put("aux.row_head.bias", root.create(uniform(headInit, m, bound), new Shape(m)));
+      params.put("aux.column_head.weight", root.create(uniform(headInit, m * hidden, bound), new Shape(m, hidden)));
+      params.put("aux.column_head.bias", root.create(uniform(headInit, m, bound), new Shape(m)));
       int colours = PaletteColor.values().length;
-      params.put("aux.color_head.weight", root.create(uniform(init, colours * hidden, bound), new Shape(colours, hidden)));
-      params.put("aux.color_head.bias", root.create(uniform(init, colours, bound), new Shape(colours)));
+      params.put("aux.color_head.weight", root.create(uniform(headInit, colours * hidden, bound), new Shape(colours, hidden)));
+      params.put("aux.color_head.bias", root.create(uniform(headInit, colours, bound), new Shape(colours)));
       for (NDArray p : params.values()) {
         p.setRequiresGradient(true);
       }
@@ -170,7 +181,7 @@ public final class TrainTinyVlm implements Callable<Integer> {
       List<double[]> evalCurve = new ArrayList<>();
       for (int step = 1; step <= steps; step++) {
         boolean aux = step <= auxUntil;
-        Batch b = Batch.sample(hooked, train, random, batch, cells);
+        Batch b = Batch.sample(hooked, train, random, batch, cells, axesAt(step));
         double[] stats;
         try (NDManager sm = root.newSubManager()) {
           stats = trainStep(model, params, optimizer, sm, b, aux, hidden, vocab);
@@ -223,6 +234,35 @@ public final class TrainTinyVlm implements Callable<Integer> {
       System.err.printf(Locale.ROOT, "trained in %.0f s; final held-out accuracy %s%n", trainSeconds, finalAcc);
     }
     return 0;
+  }
+
+  private LlavaModel initialModel(LlavaConfig config) {
+    if (init == null) {
+      return LlavaModel.initRandom(config, seed, LoadOptions.defaults());
+    }
+    LlavaModel m = LlavaModel.load(init, LoadOptions.defaults());
+    if (!m.config().equals(config)) {
+      m.close();
+      throw new IllegalArgumentException(
+          "--init " + init + " holds a different architecture than the recipe: " + m.config());
+    }
+    return m;
+  }
+
+  /**
+   * The question types of a step's batch, cycled through its samples: left/right only at first,
+   * then with above/below, then with colour (a fifth of the batch).
+   */
+  List<QuestionAxis> axesAt(int step) {
+    String[] c = curriculum.split(",");
+    int vertical = Integer.parseInt(c[0].trim());
+    int colour = Integer.parseInt(c[1].trim());
+    QuestionAxis h = QuestionAxis.HORIZONTAL;
+    QuestionAxis v = QuestionAxis.VERTICAL;
+    if (step > colour) {
+      return List.of(h, v, h, v, QuestionAxis.COLOR);
+    }
+    return step > vertical ? List.of(h, v) : List.of(h);
   }
 
   /** One optimisation step; returns {loss, answer loss, cell loss, batch accuracy, grad norm}. */
@@ -454,8 +494,13 @@ public final class TrainTinyVlm implements Callable<Integer> {
         params, config.text().vocabSize()));
     s.append("## Training\n\n");
     s.append(String.format(Locale.ROOT,
-        "`TrainTinyVlm --steps %d --batch %d --lr %s --warmup %d --aux-steps %d --aux-weight %s --seed %d%s`: %.1f minutes on this machine's CPU.%n%n",
-        steps, batch, learningRate, warmup, auxSteps, auxWeight, seed, control ? " --control" : "", seconds / 60));
+        "`TrainTinyVlm --steps %d --batch %d --lr %s --warmup %d --aux-steps %d --aux-weight %s --curriculum %s --seed %d%s%s`: %.1f minutes on this machine's CPU (2 cores, shared).%n%n",
+        steps, batch, learningRate, warmup, auxSteps, auxWeight, curriculum, seed,
+        control ? " --control" : "", init == null ? "" : " --init " + init.getFileName(), seconds / 60));
+    if (init != null) {
+      s.append("This run continued from the weights of an earlier run of the program (`--init`), whose own\n")
+          .append("model card and log are kept as `stage1_MODEL_CARD.md` and `stage1_training_log.jsonl`.\n\n");
+    }
     s.append("Loss on the answer token only (cross-entropy over the whole vocabulary), AdamW, warm-up then\n")
         .append("cosine decay, gradient norm clipped at 1, fresh batches every step (a third of each question type).\n\n");
     if (!control) {
@@ -495,14 +540,15 @@ public final class TrainTinyVlm implements Callable<Integer> {
     int[] colours;
     int cellCount;
 
-    static Batch sample(HookedLlava hooked, SceneSampler sampler, Random random, int n, int cellCount) {
+    static Batch sample(
+        HookedLlava hooked, SceneSampler sampler, Random random, int n, int cellCount, List<QuestionAxis> mix) {
       List<Tokenization> toks = new ArrayList<>();
       List<float[]> pix = new ArrayList<>();
       List<String> answers = new ArrayList<>();
       List<int[]> objectCells = new ArrayList<>();
       int maxLen = 0;
       for (int i = 0; i < n; i++) {
-        QuestionAxis axis = i % 5 == 4 ? QuestionAxis.COLOR : (i % 2 == 0 ? QuestionAxis.HORIZONTAL : QuestionAxis.VERTICAL);
+        QuestionAxis axis = mix.get(i % mix.size());
         Placement p = sampler.next(random, axis);
         SpatialQuestion q = SpatialQuestion.of(axis, p, random);
         var image = p.render();
