@@ -48,6 +48,8 @@ public final class HookedRunner {
   private final LlavaModel model;
   private final TextSide text;
   private final Function<RgbImage, float[]> pixels;
+  private static final int RECENT_TOKENIZATIONS = 64;
+  private final java.util.ArrayDeque<Object[]> recentTokenizations = new java.util.ArrayDeque<>();
   private final int maxBatch;
   private final HookPointCatalog catalog;
   private final int numLayers;
@@ -141,10 +143,32 @@ public final class HookedRunner {
 
   // ------------------------------------------------------------------------------- validation
 
+  /**
+   * Tokenizes an input, reusing the result for the same input object: experiments send one input
+   * under many specs (a layer sweep sends it dozens of times), and inputs are immutable.
+   */
+  private Tokenization tokenizeCached(VlmInput input) {
+    synchronized (recentTokenizations) {
+      for (Object[] e : recentTokenizations) {
+        if (e[0] == input) {
+          return (Tokenization) e[1];
+        }
+      }
+    }
+    Tokenization tok = text.tokenize(input);
+    synchronized (recentTokenizations) {
+      if (recentTokenizations.size() == RECENT_TOKENIZATIONS) {
+        recentTokenizations.removeFirst();
+      }
+      recentTokenizations.addLast(new Object[] {input, tok});
+    }
+    return tok;
+  }
+
   private Sample prepare(int index, RunRequest request) {
     VlmInput input = request.input();
     RunSpec spec = request.spec();
-    Tokenization tok = text.tokenize(input);
+    Tokenization tok = tokenizeCached(input);
     Sample s = new Sample(index, input, spec, tok);
     String where = "request " + index + " (" + input + ")";
     if (tok.imageCount() != s.images) {
