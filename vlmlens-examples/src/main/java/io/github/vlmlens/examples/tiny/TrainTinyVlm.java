@@ -53,10 +53,12 @@ import picocli.CommandLine.Option;
  * with its training log (JSON lines), a plot, and a model card.
  *
  * <p>The recipe (see {@code shared/TINY_VLM.md}): loss on the answer token only, plus, for the
- * first {@code --aux-steps} steps, an auxiliary cross-entropy that asks a linear head to read each
- * object word's grid cell from {@code lm.1.resid_post} (weight 0.5). Without it the model sits at
- * chance; {@code --control} trains without it. AdamW, warm-up then cosine decay, gradient norm
- * clipped at 1, fresh batches every step.
+ * first {@code --aux-steps} steps (by default all), an auxiliary cross-entropy that asks linear
+ * heads to read each object word's grid row, grid column and colour from {@code lm.1.resid_post}
+ * (weight 0.5). Without it the model sits at chance; {@code --control} trains without it. A
+ * curriculum starts with left/right questions, adds above/below, then colour. AdamW, warm-up then
+ * cosine decay, gradient norm clipped at 1, fresh batches every step. {@code --init} continues from
+ * an earlier checkpoint.
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 @Command(
@@ -74,7 +76,7 @@ public final class TrainTinyVlm implements Callable<Integer> {
   @Option(names = "--out", required = true, description = "Checkpoint directory to write.")
   Path out;
 
-  @Option(names = "--steps", defaultValue = "4500", description = "Training steps (default ${DEFAULT-VALUE}).")
+  @Option(names = "--steps", defaultValue = "5000", description = "Training steps (default ${DEFAULT-VALUE}).")
   int steps;
 
   @Option(names = "--batch", defaultValue = "32", description = "Batch size (default ${DEFAULT-VALUE}).")
@@ -86,7 +88,7 @@ public final class TrainTinyVlm implements Callable<Integer> {
   @Option(names = "--warmup", defaultValue = "100", description = "Warm-up steps (default ${DEFAULT-VALUE}).")
   int warmup;
 
-  @Option(names = "--aux-steps", defaultValue = "2500", description = "Steps with the auxiliary loss (default ${DEFAULT-VALUE}).")
+  @Option(names = "--aux-steps", defaultValue = "5000", description = "Steps with the auxiliary loss (default ${DEFAULT-VALUE}).")
   int auxSteps;
 
   @Option(names = "--aux-weight", defaultValue = "0.5", description = "Weight of the auxiliary loss (default ${DEFAULT-VALUE}).")
@@ -502,12 +504,13 @@ public final class TrainTinyVlm implements Callable<Integer> {
           .append("model card and log are kept as `stage1_MODEL_CARD.md` and `stage1_training_log.jsonl`.\n\n");
     }
     s.append("Loss on the answer token only (cross-entropy over the whole vocabulary), AdamW, warm-up then\n")
-        .append("cosine decay, gradient norm clipped at 1, fresh batches every step (a third of each question type).\n\n");
+        .append("cosine decay, gradient norm clipped at 1, fresh batches every step. Curriculum (`--curriculum`):\n")
+        .append("left/right questions only, then with above/below, then two fifths of each with one fifth colour.\n\n");
     if (!control) {
       s.append("**An auxiliary spatial loss was used** for the first ").append(auxSteps)
-          .append(" steps: a linear head read each object word's grid cell\n")
-          .append("from `lm.1.resid_post` (16-way cross-entropy, weight ").append(auxWeight)
-          .append("). Without it this set-up stays at chance. It seeds\n")
+          .append(" steps: linear heads read each object word's grid row, grid\n")
+          .append("column and colour from `lm.1.resid_post` (4-, 4- and 6-way cross-entropy, summed, weight ").append(auxWeight)
+          .append(").\nWithout it this set-up stays at chance. It seeds\n")
           .append("the very routing (object positions carried by the object words) that the experiments measure, so\n")
           .append("findings about object-word routing on this model are partly by construction; the head is not shipped.\n\n");
     }
