@@ -4,9 +4,12 @@ import io.github.vlmlens.core.API;
 import io.github.vlmlens.core.HookedVlm;
 import io.github.vlmlens.hooks.HookedLlava;
 import io.github.vlmlens.hooks.LoadOptions;
+import com.google.common.hash.Hasher;
+import com.google.common.hash.Hashing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -40,23 +43,26 @@ public final class TinyVlm {
 
   /**
    * The bundled checkpoint as a directory on disk (copied once from the classpath into a folder
-   * under the system temp dir, keyed by its size so an updated jar gets a fresh copy).
+   * under the system temp dir, named by a hash of its contents so an updated jar gets a fresh
+   * copy).
    *
    * @throws IllegalStateException when the jar does not hold the checkpoint
    */
   public static Path checkpointDir() {
     try {
-      long key = 0;
+      Hasher hasher = Hashing.sha256().newHasher();
       for (String f : FILES) {
-        var url = TinyVlm.class.getResource(RESOURCE_DIR + f);
-        if (url == null) {
-          throw new IllegalStateException(
-              "the bundled tiny VLM is missing " + RESOURCE_DIR + f
-                  + " on the classpath; train it with TrainTinyVlm");
+        try (InputStream in = TinyVlm.class.getResourceAsStream(RESOURCE_DIR + f)) {
+          if (in == null) {
+            throw new IllegalStateException(
+                "the bundled tiny VLM is missing " + RESOURCE_DIR + f
+                    + " on the classpath; train it with TrainTinyVlm");
+          }
+          hasher.putString(f, StandardCharsets.UTF_8).putBytes(in.readAllBytes());
         }
-        key = key * 31 + url.openConnection().getContentLengthLong();
       }
-      Path dir = Path.of(System.getProperty("java.io.tmpdir"), "vlmlens-tiny-" + Long.toHexString(key));
+      String key = hasher.hash().toString().substring(0, 16);
+      Path dir = Path.of(System.getProperty("java.io.tmpdir"), "vlmlens-tiny-" + key);
       if (!Files.isRegularFile(dir.resolve("model.safetensors"))) {
         Path tmp = Files.createTempDirectory("vlmlens-tiny");
         for (String f : FILES) {
