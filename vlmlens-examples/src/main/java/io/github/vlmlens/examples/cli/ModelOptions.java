@@ -33,6 +33,23 @@ final class ModelOptions {
     return model.equals("tiny");
   }
 
+  /**
+   * Loads a model that reads video frames: a checkpoint directory; the bundled tiny VLM is an image
+   * model and is refused.
+   */
+  HookedVlm loadVideo(picocli.CommandLine cmd) {
+    checkVideo(cmd);
+    return load(cmd);
+  }
+
+  /** Refuses the bundled tiny VLM, which reads one image, where a video model is needed. */
+  void checkVideo(picocli.CommandLine cmd) {
+    if (isTiny()) {
+      throw new ParameterException(
+          cmd, "--model: the bundled tiny VLM is an image model; no tiny video VLM ships yet, pass --model PATH");
+    }
+  }
+
   HookedVlm load(picocli.CommandLine cmd) {
     if (isTiny()) {
       if (!device.equals("cpu") || !dtype.equals("float32") || promptTemplate != null) {

@@ -17,6 +17,10 @@ import picocli.CommandLine.Command;
       MirrorSwapCommand.class,
       ExtractIdsCommand.class,
       SteerCommand.class,
+      TemporalSwapCommand.class,
+      TemporalIdsCommand.class,
+      TemporalSteerCommand.class,
+      SpatiotemporalGridCommand.class,
       HookPointsCommand.class,
       TrainTinyVlm.class,
       CommandLine.HelpCommand.class
