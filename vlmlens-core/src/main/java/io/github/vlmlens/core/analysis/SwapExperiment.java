@@ -12,7 +12,6 @@ import io.github.vlmlens.core.analysis.internal.SwapEngine;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -26,6 +25,12 @@ import java.util.Set;
  * <p>Per sample, it runs {@code x} once capturing every swept layer at every position and
  * {@code y} once capturing the swap sets' positions, then one run per layer and swap set that
  * resumes from {@code x}'s cached layer {@code L} ({@link RunSpec.Builder#resumeFrom}), batched.
+ * Samples are swept in groups of up to the batch size, so that the resumed runs of one layer batch
+ * across samples. Each sample sends the same requests as when swept alone, so its result is the
+ * same bit for bit on a backend whose per-request results do not depend on what else is in the
+ * batch; a batched float backend may differ in the last bits (float round-off, as with any change
+ * of batch size). The journal, the listener and the progress bar still advance one sample at a
+ * time, in sample order.
  * A sample whose denominator is below the threshold is excluded and counted, and its patched runs
  * are skipped; so is a patched run whose patch would change nothing ({@code y}'s vectors at the
  * swap set equal {@code x}'s bit for bit, as for the text tokens at layer 0 when both prompts are
@@ -70,7 +75,10 @@ public final class SwapExperiment {
     return new SwapExperiment(model, config, DEFAULT_BATCH_SIZE, true, null);
   }
 
-  /** The same experiment sending at most {@code n} requests per {@link HookedVlm#runAll} call. */
+  /**
+   * The same experiment sending at most {@code n} requests per {@link HookedVlm#runAll} call and
+   * sweeping up to {@code n} samples together (their caches are held at once).
+   */
   public SwapExperiment withBatchSize(int n) {
     if (n < 1) {
       throw new IllegalArgumentException("batch size must be >= 1, got " + n);
@@ -163,16 +171,20 @@ public final class SwapExperiment {
 
     String task = config.name() + " on " + model.name();
     try (Progress progress = Progress.start(progressBar, task, samples.size(), results.size())) {
-      for (int i = results.size(); i < samples.size(); i++) {
-        SwapResult.Sample r = engine.run(prepared.get(i), false);
-        prepared.set(i, null);
-        if (checkpoint != null) {
-          checkpoint.append(r);
-        }
-        results.add(r);
-        progress.step();
-        if (listener != null) {
-          listener.sampleFinished(r, results.size(), samples.size());
+      for (int from = results.size(); from < samples.size(); from += batchSize) {
+        int to = Math.min(samples.size(), from + batchSize);
+        List<SwapResult.Sample> group = engine.runGroup(prepared.subList(from, to), false);
+        for (int i = from; i < to; i++) {
+          SwapResult.Sample r = group.get(i - from);
+          prepared.set(i, null);
+          if (checkpoint != null) {
+            checkpoint.append(r);
+          }
+          results.add(r);
+          progress.step();
+          if (listener != null) {
+            listener.sampleFinished(r, results.size(), samples.size());
+          }
         }
       }
     }
@@ -186,44 +198,104 @@ public final class SwapExperiment {
 
   /**
    * Measures what one sample's sweep costs against {@code layers x swapSets} plain forwards of
-   * {@code x}: after one untimed warm-up of each, the median over {@code repeats} of (a) a batch
-   * of plain forwards of {@code x} (the batch size of this experiment, readouts only) divided by
-   * its size and (b) the full sweep of the sample (patched runs made even if it would be
-   * excluded). The target of the resumed plan is a ratio of at most about 0.55.
+   * {@code x}; the same as {@link #measureCost(List, int)} with that one sample.
    *
    * @throws IllegalArgumentException for {@code repeats < 1} or a sample that does not prepare
    */
   public SweepCost measureCost(SwapSample sample, int repeats) {
+    return measureCost(List.of(Objects.requireNonNull(sample, "sample")), repeats);
+  }
+
+  /**
+   * Measures what a sample's sweep costs against {@code layers x swapSets} plain forwards of
+   * {@code x}, sweeping {@code samples} as {@link #run} does (groups of up to the batch size):
+   * after one untimed warm-up of each, the median over {@code repeats} of (a) a batch of plain
+   * forwards of the samples' {@code x} inputs (the batch size of this experiment, taken in turn,
+   * readouts only) divided by its size and (b) the sweep of all the samples (patched runs made
+   * even for samples that would be excluded) divided by their number; all the forwards are timed
+   * before the sweeps. The samples must tokenize
+   * to the same lengths, so that both measurements see the same sequence length. The target of
+   * the resumed plan is a ratio of at most about 0.55.
+   *
+   * @throws IllegalArgumentException for {@code repeats < 1}, no samples, repeated sample ids,
+   *     samples whose {@code x} or {@code y} inputs differ in token count, or a sample that does
+   *     not prepare
+   */
+  public SweepCost measureCost(List<SwapSample> samples, int repeats) {
+    Objects.requireNonNull(samples, "samples");
     if (repeats < 1) {
       throw new IllegalArgumentException("repeats must be >= 1, got " + repeats);
     }
+    if (samples.isEmpty()) {
+      throw new IllegalArgumentException("no samples to measure");
+    }
+    Set<String> ids = new HashSet<>();
+    for (SwapSample s : samples) {
+      if (!ids.add(s.id())) {
+        throw new IllegalArgumentException("sample id '" + s.id() + "' is used twice");
+      }
+    }
     SwapEngine engine = new SwapEngine(model, config, batchSize);
-    SwapEngine.Prepared p = engine.prepare(sample);
-    RunSpec plain =
-        RunSpec.builder()
-            .readWords(sample.gtAnswer(), sample.otherAnswer())
-            .logits(RunSpec.LogitsMode.NONE)
-            .build();
-    List<RunRequest> batch = Collections.nCopies(batchSize, RunRequest.of(sample.x(), plain));
+    List<SwapEngine.Prepared> prepared = new ArrayList<>(samples.size());
+    for (SwapSample s : samples) {
+      prepared.add(engine.prepare(s));
+    }
+    SwapSample first = samples.get(0);
+    int xLen = model.tokenize(first.x()).length();
+    int yLen = model.tokenize(first.y()).length();
+    for (SwapSample s : samples) {
+      int sx = model.tokenize(s.x()).length();
+      int sy = model.tokenize(s.y()).length();
+      if (sx != xLen || sy != yLen) {
+        throw new IllegalArgumentException(
+            "sample '" + s.id() + "' has " + sx + " x and " + sy + " y tokens but sample '"
+                + first.id() + "' has " + xLen + " and " + yLen
+                + "; measure samples of the same size together");
+      }
+    }
+    List<RunRequest> batch = new ArrayList<>(batchSize);
+    for (int i = 0; i < batchSize; i++) {
+      SwapSample s = samples.get(i % samples.size());
+      RunSpec plain =
+          RunSpec.builder()
+              .readWords(s.gtAnswer(), s.otherAnswer())
+              .logits(RunSpec.LogitsMode.NONE)
+              .build();
+      batch.add(RunRequest.of(s.x(), plain));
+    }
     model.runAll(batch);
-    engine.run(p, true);
+    int requests = sweepAll(engine, prepared);
     double[] forward = new double[repeats];
     double[] sweep = new double[repeats];
+    // Forwards first, then sweeps: a group's sweep leaves much garbage, whose collection would
+    // otherwise land in (and inflate) the next forward's time.
     for (int r = 0; r < repeats; r++) {
       long t0 = System.nanoTime();
       model.runAll(batch);
-      long t1 = System.nanoTime();
-      engine.run(p, true);
-      long t2 = System.nanoTime();
-      forward[r] = (t1 - t0) / 1e6 / batchSize;
-      sweep[r] = (t2 - t1) / 1e6;
+      forward[r] = (System.nanoTime() - t0) / 1e6 / batchSize;
+    }
+    for (int r = 0; r < repeats; r++) {
+      long t0 = System.nanoTime();
+      sweepAll(engine, prepared);
+      sweep[r] = (System.nanoTime() - t0) / 1e6 / samples.size();
     }
     double f = median(forward);
     double s = median(sweep);
     int nl = engine.layers().size();
     int ns = config.swapSets().size();
     return new SweepCost(
-        model.name(), nl, ns, engine.lastRequests(), batchSize, repeats, f, s, s / (nl * ns * f));
+        model.name(), nl, ns, (int) Math.round((double) requests / samples.size()), batchSize,
+        repeats, f, s, s / (nl * ns * f));
+  }
+
+  /** Sweeps every prepared sample in groups of the batch size; returns the requests sent. */
+  private int sweepAll(SwapEngine engine, List<SwapEngine.Prepared> prepared) {
+    int requests = 0;
+    for (int from = 0; from < prepared.size(); from += batchSize) {
+      engine.runGroup(prepared.subList(from, Math.min(prepared.size(), from + batchSize)), true);
+      requests += engine.lastRequests();
+    }
+    return requests;
   }
 
   private static double median(double[] v) {

@@ -382,6 +382,73 @@ class SwapExperimentTest {
     assertTrue(smp.getMessage().contains("'s1'"), smp.getMessage());
   }
 
+  @Test
+  void groupsOfSamplesGiveTheSameResultsJournalAndListenerCallsAsOneByOne() throws IOException {
+    // Five samples, one of them excluded (faint), swept one by one, in groups of 3 and all at once.
+    List<int[]> imgs = List.of(new int[] {192, 0}, new int[] {0, 128}, new int[] {1, 0},
+        new int[] {96, 0}, new int[] {0, 224});
+    SwapConfig c = SwapConfig.builder().bootstrapResamples(200).seed(5).build();
+    SwapResult reference = null;
+    String referenceJournal = null;
+    String referenceJson = null;
+    for (int batch : new int[] {1, 3, 16}) {
+      FakeVlm m = FakeVlm.standard();
+      Path dir = tmp.resolve("group" + batch);
+      List<String> reported = new ArrayList<>();
+      SwapResult r =
+          quiet(m, c).withBatchSize(batch)
+              .withListener((smp, done, total) -> reported.add(smp.id() + "@" + done + "/" + total))
+              .run(samples(m, imgs), dir);
+      assertEquals(List.of("s0@1/5", "s1@2/5", "s2@3/5", "s3@4/5", "s4@5/5"), reported);
+      assertEquals(1, r.excludedCount());
+      assertTrue(r.samples().get(2).excluded());
+      // Two full runs per sample; per kept sample 5 layers x 4 sets less the 3 no-op text sets.
+      assertEquals(2 * 5, m.fullRuns.get());
+      assertEquals(4 * (5 * 4 - 3), m.resumedRuns.get());
+      int b = batch;
+      assertTrue(m.batchSizes.stream().allMatch(n -> n <= b), m.batchSizes.toString());
+      if (batch == 16) {
+        // All ten full runs in one call; at each layer >= 1, one call of 4 kept samples x 4 sets.
+        assertEquals(10, m.batchSizes.get(0));
+        assertEquals(16, m.batchSizes.get(2));
+        assertEquals(1 + 5, m.batchSizes.size());
+      }
+      String journal = Files.readString(dir.resolve("samples.jsonl"));
+      String json = Files.readString(dir.resolve("result.json"));
+      if (reference == null) {
+        reference = r;
+        referenceJournal = journal;
+        referenceJson = json;
+      } else {
+        assertEquals(reference, r);
+        assertEquals(referenceJournal, journal);
+        assertEquals(referenceJson, json);
+      }
+    }
+  }
+
+  @Test
+  void costOfAGroupIsReportedPerSampleAndNeedsSamplesOfOneSize() {
+    FakeVlm m = new FakeVlm(8, new double[] {0, 0, 0, 0, 0.5, 0.5, 0, 0, 0}, 2.0, 4000, 200000);
+    SwapExperiment e = quiet(m, SwapConfig.builder().build()).withBatchSize(8);
+    List<SwapSample> group =
+        List.of(sample(m, "g0", 192, 0), sample(m, "g1", 0, 160), sample(m, "g2", 128, 0));
+    SweepCost cost = e.measureCost(group, 3);
+    assertEquals(2 + 36 - 3, cost.requests()); // per sample, as for one sample alone
+    assertEquals(8, cost.batchSize());
+    assertEquals(cost.sweepMillis() / (36 * cost.forwardMillis()), cost.ratio(), 1e-12);
+
+    SwapSample longer =
+        sample(m, "long", 192, 0, "Is the elephant to the left or right of the traffic light?",
+            List.of("elephant", "traffic light"));
+    IllegalArgumentException ex =
+        assertThrows(IllegalArgumentException.class,
+            () -> e.measureCost(List.of(group.get(0), longer), 1));
+    assertTrue(ex.getMessage().contains("'long'"), ex.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> e.measureCost(List.of(), 1));
+    assertThrows(IllegalArgumentException.class, () -> e.measureCost(group, 0));
+  }
+
   private static List<SwapSample> samples(FakeVlm m, List<int[]> imgs) {
     List<SwapSample> out = new ArrayList<>();
     for (int i = 0; i < imgs.size(); i++) {

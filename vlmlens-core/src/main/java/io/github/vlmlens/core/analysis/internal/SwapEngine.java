@@ -23,14 +23,15 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * One sample's sweep. Plan: one full run of {@code x} capturing {@code lm.L.resid_post} at every
- * position for every swept layer, and one full run of {@code y} capturing the swap sets'
- * positions, sent as one batch; then, unless the sample is excluded, one run per layer and swap
+ * One sample's sweep, or a group's. Plan: one full run of {@code x} capturing
+ * {@code lm.L.resid_post} at every position for every swept layer, and one full run of {@code y}
+ * capturing the swap sets' positions, sent batched (a group's samples together); then, unless the sample is excluded, one run per layer and swap
  * set that resumes from {@code x}'s cached {@code lm.L.resid_post} (so blocks {@code 1..L} and the
  * vision tower are not recomputed) with {@code y}'s vectors patched in at {@code lm.L.resid_post},
- * sent in batches. A patched run whose patch changes nothing ({@code y}'s vectors at the set equal
+ * sent in batches of one resume layer each (a group's samples together, so that the backend fills
+ * its batches). A patched run whose patch changes nothing ({@code y}'s vectors at the set equal
  * {@code x}'s bit for bit, as for identical text tokens at layer 0) is not sent: its readout is
- * {@code x}'s own, a shift of exactly 0. The caches are dropped when the sample is done.
+ * {@code x}'s own, a shift of exactly 0. The caches are dropped when the sample (group) is done.
  */
 public final class SwapEngine {
   private final HookedVlm model;
@@ -117,7 +118,7 @@ public final class SwapEngine {
     return new Prepared(s, pos, Fingerprints.sample(s));
   }
 
-  /** The number of requests the last {@link #run} sent (no-op patches are not sent). */
+  /** The number of requests the last {@link #run} or {@link #runGroup} sent (no-op patches are not sent). */
   public int lastRequests() {
     return lastRequests;
   }
@@ -128,104 +129,179 @@ public final class SwapEngine {
    * @param force run the patched runs even when the sample is excluded (for cost measurements)
    */
   public SwapResult.Sample run(Prepared p, boolean force) {
-    SwapSample s = p.sample;
-    SwapPositions pos = p.positions;
-    String gt = s.gtAnswer();
-    String other = s.otherAnswer();
-
-    RunSpec.Builder xb = RunSpec.builder().readWords(gt, other).logits(RunSpec.LogitsMode.NONE);
-    TreeSet<Integer> union = new TreeSet<>();
-    for (SwapSet set : config.swapSets()) {
-      for (int q : pos.sources(set)) {
-        union.add(q);
-      }
-    }
-    Positions yCapture = Positions.of(union);
-    RunSpec.Builder yb = RunSpec.builder().readWords(gt, other).logits(RunSpec.LogitsMode.NONE);
-    for (int l : layers) {
-      xb.capture(HookPoint.lmResid(l));
-      yb.capture(HookPoint.lmResid(l), yCapture);
-    }
-    lastRequests = 2;
-    List<RunResult> base =
-        model.runAll(List.of(RunRequest.of(s.x(), xb.build()), RunRequest.of(s.y(), yb.build())));
-    RunResult rx = base.get(0);
-    RunResult ry = base.get(1);
-    double xGt = rx.logProb(gt);
-    double xOther = rx.logProb(other);
-    double yGt = ry.logProb(gt);
-    double yOther = ry.logProb(other);
-    ShiftFormula f = config.formula();
-    double den = f.denominator(xGt, yGt);
-    boolean excluded = !(Math.abs(den) >= config.threshold());
-    String reason = null;
-    if (excluded) {
-      reason =
-          String.format(
-              Locale.ROOT,
-              f == ShiftFormula.PROBABILITY
-                  ? "|P_x(GT) - P_y(GT)| = %.6g is below the threshold %s"
-                  : "|log P_x(GT) - log P_y(GT)| = %.6g is below the threshold %s",
-              Math.abs(den), config.threshold());
-    }
-    Map<SwapSet, List<SwapResult.Readout>> readouts = new LinkedHashMap<>();
-    if (!excluded || force) {
-      readouts = patchedRuns(s, pos, rx.cache(), ry.cache(), xGt, xOther, yGt, yOther);
-    }
-    if (excluded) {
-      readouts = new LinkedHashMap<>();
-    }
-    List<Integer> objectPositions = boxed(pos.objectPositionsX());
-    List<Integer> controlPositions =
-        pos.has(SwapSet.CONTROL_TEXT) ? boxed(pos.targets(SwapSet.CONTROL_TEXT)) : List.of();
-    return new SwapResult.Sample(
-        s.id(), gt, other, s.objectWords(), p.fingerprint, xGt, xOther, yGt, yOther, den, excluded,
-        reason, objectPositions, controlPositions, readouts);
+    return runGroup(List.of(p), force).get(0);
   }
 
-  private Map<SwapSet, List<SwapResult.Readout>> patchedRuns(
-      SwapSample s,
-      SwapPositions pos,
-      ActivationCache xCache,
-      ActivationCache yCache,
-      double xGt,
-      double xOther,
-      double yGt,
-      double yOther) {
-    ShiftFormula f = config.formula();
-    boolean otherOk = Math.abs(f.denominator(xOther, yOther)) >= config.threshold();
-    Map<SwapSet, SwapResult.Readout[]> slots = new LinkedHashMap<>();
-    for (SwapSet set : config.swapSets()) {
-      slots.put(set, new SwapResult.Readout[layers.size()]);
+  /**
+   * Runs a group of samples together, sending the same requests as running them one by one: the
+   * full runs of every sample's {@code x} and {@code y} first, then the resumed runs layer by
+   * layer, so that one resume layer's runs of all the group's samples batch together. Every
+   * {@link HookedVlm#runAll} call holds at most the engine's batch size of requests, and resumed
+   * calls hold one resume layer each. The group's caches are held until the group is done.
+   *
+   * @param force run the patched runs even when a sample is excluded (for cost measurements)
+   * @return the samples' results, in the group's order
+   */
+  public List<SwapResult.Sample> runGroup(List<Prepared> group, boolean force) {
+    int g = group.size();
+    List<RunRequest> base = new ArrayList<>(2 * g);
+    for (Prepared p : group) {
+      SwapSample s = p.sample;
+      String gt = s.gtAnswer();
+      String other = s.otherAnswer();
+      RunSpec.Builder xb = RunSpec.builder().readWords(gt, other).logits(RunSpec.LogitsMode.NONE);
+      TreeSet<Integer> union = new TreeSet<>();
+      for (SwapSet set : config.swapSets()) {
+        for (int q : p.positions.sources(set)) {
+          union.add(q);
+        }
+      }
+      Positions yCapture = Positions.of(union);
+      RunSpec.Builder yb = RunSpec.builder().readWords(gt, other).logits(RunSpec.LogitsMode.NONE);
+      for (int l : layers) {
+        xb.capture(HookPoint.lmResid(l));
+        yb.capture(HookPoint.lmResid(l), yCapture);
+      }
+      base.add(RunRequest.of(s.x(), xb.build()));
+      base.add(RunRequest.of(s.y(), yb.build()));
     }
-    List<RunRequest> requests = new ArrayList<>();
-    List<SwapSet> order = new ArrayList<>();
-    List<Integer> orderIndex = new ArrayList<>();
+    lastRequests = base.size();
+    List<RunResult> baseResults = runChunked(base);
+
+    ShiftFormula f = config.formula();
+    Pending[] pending = new Pending[g];
+    for (int k = 0; k < g; k++) {
+      Prepared p = group.get(k);
+      SwapSample s = p.sample;
+      RunResult rx = baseResults.get(2 * k);
+      RunResult ry = baseResults.get(2 * k + 1);
+      Pending q = new Pending(p, rx.cache(), ry.cache());
+      q.xGt = rx.logProb(s.gtAnswer());
+      q.xOther = rx.logProb(s.otherAnswer());
+      q.yGt = ry.logProb(s.gtAnswer());
+      q.yOther = ry.logProb(s.otherAnswer());
+      q.den = f.denominator(q.xGt, q.yGt);
+      q.excluded = !(Math.abs(q.den) >= config.threshold());
+      q.otherOk = Math.abs(f.denominator(q.xOther, q.yOther)) >= config.threshold();
+      q.patched = !q.excluded || force;
+      pending[k] = q;
+    }
+    patchedRuns(pending);
+
+    List<SwapResult.Sample> out = new ArrayList<>(g);
+    for (Pending q : pending) {
+      out.add(q.result(f, config.threshold()));
+    }
+    return out;
+  }
+
+  /** One sample of a group between its full runs and its result. */
+  private final class Pending {
+    final Prepared p;
+    final ActivationCache xCache;
+    final ActivationCache yCache;
+    final Map<SwapSet, SwapResult.Readout[]> slots = new LinkedHashMap<>();
+    double xGt;
+    double xOther;
+    double yGt;
+    double yOther;
+    double den;
+    boolean excluded;
+    boolean otherOk;
+    boolean patched;
+
+    Pending(Prepared p, ActivationCache xCache, ActivationCache yCache) {
+      this.p = p;
+      this.xCache = xCache;
+      this.yCache = yCache;
+      for (SwapSet set : config.swapSets()) {
+        slots.put(set, new SwapResult.Readout[layers.size()]);
+      }
+    }
+
+    void read(SwapSet set, int li, double pGt, double pOther) {
+      ShiftFormula f = config.formula();
+      Double otherShift = otherOk ? f.shift(xOther, pOther, yOther) : null;
+      slots.get(set)[li] =
+          new SwapResult.Readout(layers.get(li), pGt, pOther, f.shift(xGt, pGt, yGt), otherShift);
+    }
+
+    SwapResult.Sample result(ShiftFormula f, double threshold) {
+      SwapSample s = p.sample;
+      String reason = null;
+      if (excluded) {
+        reason =
+            String.format(
+                Locale.ROOT,
+                f == ShiftFormula.PROBABILITY
+                    ? "|P_x(GT) - P_y(GT)| = %.6g is below the threshold %s"
+                    : "|log P_x(GT) - log P_y(GT)| = %.6g is below the threshold %s",
+                Math.abs(den), threshold);
+      }
+      Map<SwapSet, List<SwapResult.Readout>> readouts = new LinkedHashMap<>();
+      if (!excluded) {
+        slots.forEach((set, r) -> readouts.put(set, Arrays.asList(r)));
+      }
+      SwapPositions pos = p.positions;
+      List<Integer> objectPositions = boxed(pos.objectPositionsX());
+      List<Integer> controlPositions =
+          pos.has(SwapSet.CONTROL_TEXT) ? boxed(pos.targets(SwapSet.CONTROL_TEXT)) : List.of();
+      return new SwapResult.Sample(
+          s.id(), s.gtAnswer(), s.otherAnswer(), s.objectWords(), p.fingerprint, xGt, xOther, yGt,
+          yOther, den, excluded, reason, objectPositions, controlPositions, readouts);
+    }
+  }
+
+  /**
+   * The resumed runs of a group, layer by layer: a patch that changes nothing reads {@code x}'s
+   * own readout; the others are sent, one resume layer per {@link HookedVlm#runAll} call.
+   */
+  private void patchedRuns(Pending[] group) {
     for (int li = 0; li < layers.size(); li++) {
       int l = layers.get(li);
       HookPoint point = HookPoint.lmResid(l);
-      for (SwapSet set : config.swapSets()) {
-        int[] targets = pos.targets(set);
-        int[] sources = pos.sources(set);
-        if (unchanged(point, xCache, targets, yCache, sources)) {
-          Double otherShift = otherOk ? f.shift(xOther, xOther, yOther) : null;
-          slots.get(set)[li] = new SwapResult.Readout(l, xGt, xOther, f.shift(xGt, xGt, yGt), otherShift);
+      List<RunRequest> requests = new ArrayList<>();
+      List<Pending> who = new ArrayList<>();
+      List<SwapSet> which = new ArrayList<>();
+      for (Pending q : group) {
+        if (!q.patched) {
           continue;
         }
-        RunSpec spec =
-            RunSpec.builder()
-                .resumeFrom(xCache, l)
-                .intervene(
-                    Intervention.patch(point, Positions.of(targets), yCache, Positions.of(sources)))
-                .readWords(s.gtAnswer(), s.otherAnswer())
-                .logits(RunSpec.LogitsMode.NONE)
-                .build();
-        requests.add(RunRequest.of(s.x(), spec));
-        order.add(set);
-        orderIndex.add(li);
+        SwapSample s = q.p.sample;
+        for (SwapSet set : config.swapSets()) {
+          int[] targets = q.p.positions.targets(set);
+          int[] sources = q.p.positions.sources(set);
+          if (unchanged(point, q.xCache, targets, q.yCache, sources)) {
+            q.read(set, li, q.xGt, q.xOther);
+            continue;
+          }
+          RunSpec spec =
+              RunSpec.builder()
+                  .resumeFrom(q.xCache, l)
+                  .intervene(
+                      Intervention.patch(
+                          point, Positions.of(targets), q.yCache, Positions.of(sources)))
+                  .readWords(s.gtAnswer(), s.otherAnswer())
+                  .logits(RunSpec.LogitsMode.NONE)
+                  .build();
+          requests.add(RunRequest.of(s.x(), spec));
+          who.add(q);
+          which.add(set);
+        }
+      }
+      lastRequests += requests.size();
+      List<RunResult> results = runChunked(requests);
+      for (int i = 0; i < results.size(); i++) {
+        Pending q = who.get(i);
+        RunResult r = results.get(i);
+        q.read(which.get(i), li, r.logProb(q.p.sample.gtAnswer()), r.logProb(q.p.sample.otherAnswer()));
       }
     }
-    lastRequests += requests.size();
+  }
+
+  /** Sends requests in calls of at most the batch size; results in request order. */
+  private List<RunResult> runChunked(List<RunRequest> requests) {
+    List<RunResult> out = new ArrayList<>(requests.size());
     for (int start = 0; start < requests.size(); start += batchSize) {
       int end = Math.min(requests.size(), start + batchSize);
       List<RunResult> results = model.runAll(requests.subList(start, end));
@@ -234,18 +310,8 @@ public final class SwapEngine {
             "model '" + model.name() + "' returned " + results.size() + " results for "
                 + (end - start) + " requests");
       }
-      for (int i = start; i < end; i++) {
-        RunResult r = results.get(i - start);
-        double pGt = r.logProb(s.gtAnswer());
-        double pOther = r.logProb(s.otherAnswer());
-        Double otherShift = otherOk ? f.shift(xOther, pOther, yOther) : null;
-        int li = orderIndex.get(i);
-        slots.get(order.get(i))[li] =
-            new SwapResult.Readout(layers.get(li), pGt, pOther, f.shift(xGt, pGt, yGt), otherShift);
-      }
+      out.addAll(results);
     }
-    Map<SwapSet, List<SwapResult.Readout>> out = new LinkedHashMap<>();
-    slots.forEach((set, r) -> out.put(set, Arrays.asList(r)));
     return out;
   }
 
