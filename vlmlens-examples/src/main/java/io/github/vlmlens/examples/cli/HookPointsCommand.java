@@ -16,7 +16,7 @@ final class HookPointsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (HookedVlm vlm = modelOptions.load(spec.commandLine())) {
+    try (HookedVlm vlm = modelOptions.loadAny(spec.commandLine())) {
       System.out.println(vlm.name() + ": " + vlm.numLayers() + " decoder blocks, hidden size " + vlm.hiddenSize());
       System.out.println("prompt format: " + vlm.promptFormat().template().replace("\n", "\\n"));
       for (HookPoint p : vlm.hookPoints()) {

@@ -3,6 +3,7 @@ package io.github.vlmlens.examples.cli;
 import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
 import io.github.vlmlens.core.HookedVlm;
+import io.github.vlmlens.examples.tiny.TinyVideoVlm;
 import io.github.vlmlens.examples.tiny.TinyVlm;
 import io.github.vlmlens.hooks.HookedLlava;
 import io.github.vlmlens.hooks.LoadOptions;
@@ -17,7 +18,7 @@ final class ModelOptions {
   @Option(
       names = "--model",
       defaultValue = "tiny",
-      description = "'tiny' for the bundled tiny VLM, or a Hugging Face LLaVA checkpoint directory (default ${DEFAULT-VALUE}).")
+      description = "'tiny' for the bundled tiny VLM (in the temporal commands: the bundled tiny video VLM), 'tiny-video' for the bundled tiny video VLM, or a Hugging Face LLaVA checkpoint directory (default ${DEFAULT-VALUE}).")
   String model;
 
   @Option(names = "--device", defaultValue = "cpu", description = "cpu or gpu (default ${DEFAULT-VALUE}).")
@@ -29,38 +30,59 @@ final class ModelOptions {
   @Option(names = "--prompt-template", description = "Prompt template with <image> and {question}; default: the checkpoint's vlmlens.json, else LLaVA-1.5's.")
   String promptTemplate;
 
+  /** Whether the bundled tiny image model is meant. */
   boolean isTiny() {
     return model.equals("tiny");
   }
 
-  /**
-   * Loads a model that reads video frames: a checkpoint directory; the bundled tiny VLM is an image
-   * model and is refused.
-   */
-  HookedVlm loadVideo(picocli.CommandLine cmd) {
-    checkVideo(cmd);
-    return load(cmd);
+  /** Whether a bundled tiny model is meant where a video model is needed. */
+  boolean isTinyVideo() {
+    return model.equals("tiny") || model.equals("tiny-video");
   }
 
-  /** Refuses the bundled tiny VLM, which reads one image, where a video model is needed. */
-  void checkVideo(picocli.CommandLine cmd) {
-    if (isTiny()) {
+  /** Loads a model that reads video frames: the bundled tiny video VLM or a checkpoint directory. */
+  HookedVlm loadVideo(picocli.CommandLine cmd) {
+    if (isTinyVideo()) {
+      checkTinyDefaults(cmd);
+      return TinyVideoVlm.load();
+    }
+    return loadDirectory(cmd);
+  }
+
+  private void checkDirectory(picocli.CommandLine cmd) {
+    if (!Files.isDirectory(Path.of(model))) {
       throw new ParameterException(
-          cmd, "--model: the bundled tiny VLM is an image model; no tiny video VLM ships yet, pass --model PATH");
+          cmd, "--model: '" + model + "' is neither 'tiny', 'tiny-video' nor a checkpoint directory");
     }
   }
 
+  private void checkTinyDefaults(picocli.CommandLine cmd) {
+    if (!device.equals("cpu") || !dtype.equals("float32") || promptTemplate != null) {
+      throw new ParameterException(cmd, "the bundled tiny models run on the CPU in float32 with their own prompt");
+    }
+  }
+
+  /** Loads any model: either bundled tiny model (by its name) or a checkpoint directory. */
+  HookedVlm loadAny(picocli.CommandLine cmd) {
+    return model.equals("tiny-video") ? loadVideo(cmd) : load(cmd);
+  }
+
+  /** Loads an image model: the bundled tiny VLM or a checkpoint directory. */
   HookedVlm load(picocli.CommandLine cmd) {
     if (isTiny()) {
-      if (!device.equals("cpu") || !dtype.equals("float32") || promptTemplate != null) {
-        throw new ParameterException(cmd, "the bundled tiny VLM runs on the CPU in float32 with its own prompt");
-      }
+      checkTinyDefaults(cmd);
       return TinyVlm.load();
     }
-    Path dir = Path.of(model);
-    if (!Files.isDirectory(dir)) {
-      throw new ParameterException(cmd, "--model: '" + model + "' is neither 'tiny' nor a checkpoint directory");
+    if (model.equals("tiny-video")) {
+      throw new ParameterException(
+          cmd, "--model: the bundled tiny video VLM answers temporal questions only; use --model tiny here");
     }
+    return loadDirectory(cmd);
+  }
+
+  private HookedVlm loadDirectory(picocli.CommandLine cmd) {
+    checkDirectory(cmd);
+    Path dir = Path.of(model);
     LoadOptions.Builder b = LoadOptions.builder();
     switch (device.toLowerCase(Locale.ROOT)) {
       case "cpu":

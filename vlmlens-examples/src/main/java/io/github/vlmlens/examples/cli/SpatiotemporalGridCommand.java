@@ -61,7 +61,6 @@ final class SpatiotemporalGridCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    modelOptions.checkVideo(spec.commandLine());
     GridConfig.Builder cfg = config();
     try (HookedVlm vlm = modelOptions.loadVideo(spec.commandLine())) {
       GridResult r = run(vlm, cfg);

@@ -57,7 +57,6 @@ final class TemporalIdsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    modelOptions.checkVideo(spec.commandLine());
     TemporalIdConfig.Builder cfg = config();
     try (HookedVlm vlm = modelOptions.loadVideo(spec.commandLine())) {
       TemporalIdResult r = run(vlm, cfg);

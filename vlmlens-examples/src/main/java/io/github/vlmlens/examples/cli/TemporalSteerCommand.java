@@ -67,7 +67,6 @@ final class TemporalSteerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    modelOptions.checkVideo(spec.commandLine());
     TemporalIdResult temporalIds = loadIds();
     TemporalSteerConfig.Builder cfg = config(temporalIds);
     try (HookedVlm vlm = modelOptions.loadVideo(spec.commandLine())) {

@@ -69,7 +69,6 @@ final class TemporalSwapCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    modelOptions.checkVideo(spec.commandLine());
     TemporalSwapConfig.Builder cfg = config();
     try (HookedVlm vlm = modelOptions.loadVideo(spec.commandLine())) {
       SwapResult r = run(vlm, cfg);

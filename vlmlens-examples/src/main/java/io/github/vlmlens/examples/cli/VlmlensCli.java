@@ -1,6 +1,7 @@
 package io.github.vlmlens.examples.cli;
 
 import io.github.vlmlens.core.API;
+import io.github.vlmlens.examples.tiny.TrainTinyVideoVlm;
 import io.github.vlmlens.examples.tiny.TrainTinyVlm;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -23,6 +24,7 @@ import picocli.CommandLine.Command;
       SpatiotemporalGridCommand.class,
       HookPointsCommand.class,
       TrainTinyVlm.class,
+      TrainTinyVideoVlm.class,
       CommandLine.HelpCommand.class
     })
 public final class VlmlensCli implements Runnable {

@@ -49,24 +49,32 @@ public final class TinyVlm {
    * @throws IllegalStateException when the jar does not hold the checkpoint
    */
   public static Path checkpointDir() {
+    return unpack(RESOURCE_DIR, "vlmlens-tiny-", "TrainTinyVlm");
+  }
+
+  /**
+   * Copies the checkpoint files {@link #FILES} under classpath folder {@code resourceDir} into
+   * {@code <tmp>/<prefix><hash of the contents>} unless that folder is already complete.
+   */
+  static Path unpack(String resourceDir, String prefix, String trainer) {
     try {
       Hasher hasher = Hashing.sha256().newHasher();
       for (String f : FILES) {
-        try (InputStream in = TinyVlm.class.getResourceAsStream(RESOURCE_DIR + f)) {
+        try (InputStream in = TinyVlm.class.getResourceAsStream(resourceDir + f)) {
           if (in == null) {
             throw new IllegalStateException(
-                "the bundled tiny VLM is missing " + RESOURCE_DIR + f
-                    + " on the classpath; train it with TrainTinyVlm");
+                "the bundled checkpoint is missing " + resourceDir + f
+                    + " on the classpath; train it with " + trainer);
           }
           hasher.putString(f, StandardCharsets.UTF_8).putBytes(in.readAllBytes());
         }
       }
       String key = hasher.hash().toString().substring(0, 16);
-      Path dir = Path.of(System.getProperty("java.io.tmpdir"), "vlmlens-tiny-" + key);
+      Path dir = Path.of(System.getProperty("java.io.tmpdir"), prefix + key);
       if (!Files.isRegularFile(dir.resolve("model.safetensors"))) {
-        Path tmp = Files.createTempDirectory("vlmlens-tiny");
+        Path tmp = Files.createTempDirectory(prefix);
         for (String f : FILES) {
-          try (InputStream in = TinyVlm.class.getResourceAsStream(RESOURCE_DIR + f)) {
+          try (InputStream in = TinyVlm.class.getResourceAsStream(resourceDir + f)) {
             Files.copy(in, tmp.resolve(f), StandardCopyOption.REPLACE_EXISTING);
           }
         }
@@ -80,7 +88,7 @@ public final class TinyVlm {
       }
       return dir;
     } catch (IOException e) {
-      throw new UncheckedIOException("could not unpack the bundled tiny VLM", e);
+      throw new UncheckedIOException("could not unpack the bundled checkpoint " + resourceDir, e);
     }
   }
 }

@@ -69,13 +69,18 @@ public final class TinyVlmRecipe {
 
   /** The architecture with a given vision patch size (16: one image token per grid cell). */
   public static LlavaConfig config(int vocabSize, int patchSize) {
+    return config(vocabSize, grid().canvasPx(), patchSize);
+  }
+
+  /** The tiny architecture for images of {@code imageSize} px cut into patches of {@code patchSize}. */
+  static LlavaConfig config(int vocabSize, int imageSize, int patchSize) {
     LlavaConfig.Vision vision =
         LlavaConfig.Vision.builder()
             .hiddenSize(96)
             .intermediateSize(384)
             .numHiddenLayers(3)
             .numAttentionHeads(4)
-            .imageSize(64)
+            .imageSize(imageSize)
             .patchSize(patchSize)
             .numChannels(3)
             .layerNormEps(1e-5)
@@ -115,10 +120,15 @@ public final class TinyVlmRecipe {
    * into a checkpoint directory.
    */
   public static void writeSupportFiles(Path dir) throws IOException {
+    writeSupportFiles(dir, vocabulary(), grid().canvasPx());
+  }
+
+  /** The support files of a tiny model with this vocabulary (after the specials) and image side. */
+  static void writeSupportFiles(Path dir, List<String> vocabulary, int imageSize) throws IOException {
     Files.createDirectories(dir);
-    CheckpointFiles.writeWordLevelTokenizer(dir.resolve("tokenizer.json"), vocabulary(), SPECIAL_TOKENS);
+    CheckpointFiles.writeWordLevelTokenizer(dir.resolve("tokenizer.json"), vocabulary, SPECIAL_TOKENS);
     CheckpointFiles.writePreprocessorConfig(
-        dir.resolve("preprocessor_config.json"), grid().canvasPx(), IMAGE_MEAN, IMAGE_STD);
+        dir.resolve("preprocessor_config.json"), imageSize, IMAGE_MEAN, IMAGE_STD);
     String json =
         "{\n  \"prompt_template\": \"" + PROMPT.template().replace("\n", "\\n") + "\"\n}\n";
     Files.writeString(dir.resolve("vlmlens.json"), json, StandardCharsets.UTF_8);

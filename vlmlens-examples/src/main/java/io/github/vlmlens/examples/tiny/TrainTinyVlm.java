@@ -1,22 +1,10 @@
 package io.github.vlmlens.examples.tiny;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.vlmlens.core.API;
-import io.github.vlmlens.core.HookPoint;
 import io.github.vlmlens.core.RunRequest;
 import io.github.vlmlens.core.RunResult;
 import io.github.vlmlens.core.RunSpec;
 import io.github.vlmlens.core.Tokenization;
-import io.github.vlmlens.core.VlmInput;
-import io.github.vlmlens.hooks.ForwardTap;
 import io.github.vlmlens.hooks.HookedLlava;
 import io.github.vlmlens.hooks.LlavaConfig;
 import io.github.vlmlens.hooks.LlavaModel;
@@ -27,7 +15,6 @@ import io.github.vlmlens.spatial.scene.QuestionAxis;
 import io.github.vlmlens.spatial.scene.SceneSampler;
 import io.github.vlmlens.spatial.scene.SceneSplit;
 import io.github.vlmlens.spatial.scene.SpatialQuestion;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,9 +27,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -66,8 +50,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Train the tiny VLM on synthetic spatial questions and write an HF checkpoint.")
 public final class TrainTinyVlm implements Callable<Integer> {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final boolean DEBUG = Boolean.getBoolean("vlmlens.debug");
+  /** The decoder layer whose object-word activations the auxiliary heads read. */
+  static final int AUX_LAYER = 1;
   private static final List<QuestionAxis> AXES =
       List.of(QuestionAxis.HORIZONTAL, QuestionAxis.VERTICAL, QuestionAxis.COLOR);
   private static final List<SceneSplit.Part> HELD_OUT =
@@ -131,8 +115,15 @@ public final class TrainTinyVlm implements Callable<Integer> {
     SceneSplit split = TinyVlmRecipe.split();
     SceneSampler train = split.sampler(SceneSplit.Part.TRAIN).withRandomColors(true);
     Random random = new Random(seed);
-    int auxUntil = control ? 0 : auxSteps;
-    long t0 = System.nanoTime();
+    int m = TinyVlmRecipe.grid().gridSize();
+    List<TinyTrainer.AuxHead> heads =
+        List.of(
+            new TinyTrainer.AuxHead("row_head", m),
+            new TinyTrainer.AuxHead("column_head", m),
+            new TinyTrainer.AuxHead("color_head", PaletteColor.values().length));
+    TinyTrainer.Settings settings =
+        new TinyTrainer.Settings(
+            steps, learningRate, warmup, control ? 0 : auxSteps, auxWeight, AUX_LAYER, seed, evalEvery);
 
     try (LlavaModel model = initialModel(config);
         HookedLlava hooked =
@@ -140,102 +131,33 @@ public final class TrainTinyVlm implements Callable<Integer> {
                 model,
                 out.resolve("tokenizer.json"),
                 out.resolve("preprocessor_config.json"),
-                TinyVlmRecipe.PROMPT);
-        BufferedWriter log =
-            Files.newBufferedWriter(out.resolve("training_log.jsonl"), StandardCharsets.UTF_8)) {
-      NDManager root = model.manager();
-      Map<String, NDArray> params = new LinkedHashMap<>(model.parameters());
-      long paramCount = 0;
-      for (NDArray p : params.values()) {
-        paramCount += p.getShape().size();
-      }
-      int hidden = config.text().hiddenSize();
-      int cells = TinyVlmRecipe.grid().cellCount();
-      Random headInit = new Random(seed + 1);
-      float bound = (float) (1 / Math.sqrt(hidden));
-      int m = TinyVlmRecipe.grid().gridSize();
-      params.put("aux.row_head.weight", root.create(uniform(headInit, m * hidden, bound), new Shape(m, hidden)));
-      params.put("aux.row_head.bias", root.create(uniform(headInit, m, bound), new Shape(m)));
-      params.put("aux.column_head.weight", root.create(uniform(headInit, m * hidden, bound), new Shape(m, hidden)));
-      params.put("aux.column_head.bias", root.create(uniform(headInit, m, bound), new Shape(m)));
-      int colours = PaletteColor.values().length;
-      params.put("aux.color_head.weight", root.create(uniform(headInit, colours * hidden, bound), new Shape(colours, hidden)));
-      params.put("aux.color_head.bias", root.create(uniform(headInit, colours, bound), new Shape(colours)));
-      for (NDArray p : params.values()) {
-        p.setRequiresGradient(true);
-      }
-      Tracker lr =
-          Tracker.warmUp()
-              .optWarmUpSteps(warmup)
-              .setMainTracker(
-                  Tracker.cosine()
-                      .setBaseValue(learningRate)
-                      .optFinalValue(learningRate * 0.02f)
-                      .setMaxUpdates(Math.max(1, steps - warmup))
-                      .build())
-              .build();
-      Optimizer optimizer = Optimizer.adamW().optLearningRateTracker(lr).build();
-      System.err.printf(
-          Locale.ROOT, "tiny VLM: %,d parameters, vocabulary %d, %d steps of %d%n",
-          paramCount, vocab, steps, batch);
-
-      List<double[]> curve = new ArrayList<>();
-      List<double[]> evalCurve = new ArrayList<>();
-      for (int step = 1; step <= steps; step++) {
-        boolean aux = step <= auxUntil;
-        Batch b = Batch.sample(hooked, train, random, batch, cells, axesAt(step));
-        double[] stats;
-        try (NDManager sm = root.newSubManager()) {
-          stats = trainStep(model, params, optimizer, sm, b, aux, hidden, vocab);
-        }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        curve.add(new double[] {step, stats[0], stats[3]});
-        if (step % 10 == 0 || step == 1) {
-          ObjectNode line = JSON.createObjectNode();
-          line.put("step", step);
-          line.put("loss", stats[0]);
-          line.put("answer_loss", stats[1]);
-          line.put("cell_loss", stats[2]);
-          line.put("train_accuracy", stats[3]);
-          line.put("grad_norm", stats[4]);
-          line.put("lr", lr.getNewValue(step));
-          line.put("seconds", seconds);
-          log.write(JSON.writeValueAsString(line));
-          log.newLine();
-          log.flush();
-          System.err.printf(
-              Locale.ROOT, "step %5d  loss %.4f  answer %.4f  cell %.4f  acc %.3f  |g| %.2f  %.0fs%n",
-              step, stats[0], stats[1], stats[2], stats[3], stats[4], seconds);
-        }
-        if (step % evalEvery == 0 || step == steps) {
-          Map<SceneSplit.Part, Map<QuestionAxis, Double>> acc = evaluate(hooked, split, evalSamples, 99);
-          ObjectNode line = JSON.createObjectNode();
-          line.put("step", step);
-          line.put("seconds", (System.nanoTime() - t0) / 1e9);
-          ObjectNode heldOut = line.putObject("held_out_accuracy");
-          double worst = 1;
-          for (var e : acc.entrySet()) {
-            ObjectNode part = heldOut.putObject(e.getKey().name().toLowerCase(Locale.ROOT));
-            for (var a : e.getValue().entrySet()) {
-              part.put(a.getKey().name().toLowerCase(Locale.ROOT), a.getValue());
-              worst = Math.min(worst, a.getValue());
-            }
-          }
-          evalCurve.add(new double[] {step, worst});
-          log.write(JSON.writeValueAsString(line));
-          log.newLine();
-          log.flush();
-          System.err.println("held-out accuracy at step " + step + ": " + heldOut);
-        }
-      }
-      double trainSeconds = (System.nanoTime() - t0) / 1e9;
+                TinyVlmRecipe.PROMPT)) {
+      System.err.printf(Locale.ROOT, "tiny VLM, batches of %d%n", batch);
+      TinyTrainer.Outcome outcome =
+          TinyTrainer.train(
+              model, settings, heads,
+              step -> sampleBatch(hooked, train, random, batch, axesAt(step)),
+              () -> named(evaluate(hooked, split, evalSamples, 99)),
+              out);
       model.save(out);
       Map<SceneSplit.Part, Map<QuestionAxis, Double>> finalAcc = evaluate(hooked, split, 500, 12345);
-      writePlot(out.resolve("training.png"), curve, evalCurve);
-      writeModelCard(out, config, paramCount, trainSeconds, finalAcc);
-      System.err.printf(Locale.ROOT, "trained in %.0f s; final held-out accuracy %s%n", trainSeconds, finalAcc);
+      writeModelCard(out, config, outcome.parameterCount(), outcome.seconds(), finalAcc);
+      System.err.printf(
+          Locale.ROOT, "trained in %.0f s; final held-out accuracy %s%n", outcome.seconds(), finalAcc);
     }
     return 0;
+  }
+
+  private static Map<String, Map<String, Double>> named(Map<SceneSplit.Part, Map<QuestionAxis, Double>> acc) {
+    Map<String, Map<String, Double>> out = new LinkedHashMap<>();
+    for (var e : acc.entrySet()) {
+      Map<String, Double> byAxis = new LinkedHashMap<>();
+      for (var a : e.getValue().entrySet()) {
+        byAxis.put(a.getKey().name().toLowerCase(Locale.ROOT), a.getValue());
+      }
+      out.put(e.getKey().name().toLowerCase(Locale.ROOT), byAxis);
+    }
+    return out;
   }
 
   private LlavaModel initialModel(LlavaConfig config) {
@@ -265,129 +187,6 @@ public final class TrainTinyVlm implements Callable<Integer> {
       return List.of(h, v, h, v, QuestionAxis.COLOR);
     }
     return step > vertical ? List.of(h, v) : List.of(h);
-  }
-
-  /** One optimisation step; returns {loss, answer loss, cell loss, batch accuracy, grad norm}. */
-  private double[] trainStep(
-      LlavaModel model, Map<String, NDArray> params, Optimizer optimizer, NDManager sm, Batch b,
-      boolean aux, int hidden, int vocab) {
-    int n = b.size;
-    int t = b.length;
-    NDArray ids = sm.create(b.ids, new Shape(n, t));
-    NDArray pixels = sm.create(b.pixels, new Shape(n, 3, b.imageSize, b.imageSize));
-    NDArray answerSelect = sm.create(oneHot(b.answerRows, n * t), new Shape(n, n * t));
-    NDArray answerTargets = sm.create(oneHot(b.answerIds, vocab), new Shape(n, vocab));
-    double answerLoss;
-    double cellLoss = 0;
-    double accuracy;
-    double total;
-    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-      NDArray[] layer1 = new NDArray[1];
-      HookPoint l1 = HookPoint.lmResid(1);
-      ForwardTap tap =
-          (point, activation) -> {
-            if (DEBUG) {
-              float mx = activation.abs().max().getFloat();
-              if (!Float.isFinite(mx) || mx > 1e4f) {
-                System.err.println("DEBUG " + point + " max|a| = " + mx + " shape " + activation.getShape());
-              }
-            }
-            if (aux && point.equals(l1)) {
-              activation.attach(sm);
-              layer1[0] = activation;
-            }
-            return activation;
-          };
-      NDArray h = model.decode(model.embed(ids, pixels, tap), 0, model.numLayers(), tap);
-      NDArray last = answerSelect.matMul(h.reshape(n * t, hidden));
-      NDArray logp = model.logits(last).logSoftmax(1);
-      NDArray loss = logp.mul(answerTargets).sum().neg().div(scalar(sm, n));
-      answerLoss = loss.getFloat();
-      accuracy = accuracy(logp, b.answerIds);
-      if (aux) {
-        int k = b.cellRows.length;
-        NDArray select = sm.create(oneHot(b.cellRows, n * t), new Shape(k, n * t));
-        NDArray words = select.matMul(layer1[0].reshape(n * t, hidden));
-        int m = (int) Math.round(Math.sqrt(b.cellCount));
-        int[] rowsOf = new int[k];
-        int[] columnsOf = new int[k];
-        for (int i = 0; i < k; i++) {
-          rowsOf[i] = b.cells[i] / m;
-          columnsOf[i] = b.cells[i] % m;
-        }
-        NDArray cl =
-            headLoss(sm, words, params, "aux.row_head", rowsOf, m)
-                .add(headLoss(sm, words, params, "aux.column_head", columnsOf, m));
-        int colours = PaletteColor.values().length;
-        cl = cl.add(headLoss(sm, words, params, "aux.color_head", b.colours, colours));
-        cellLoss = cl.getFloat();
-        loss = loss.add(cl.mul(scalar(sm, auxWeight)));
-      }
-      total = loss.getFloat();
-      gc.backward(loss);
-    }
-    Map<String, NDArray> grads = new LinkedHashMap<>();
-    double sq = 0;
-    for (var e : params.entrySet()) {
-      NDArray g = e.getValue().getGradient();
-      g.attach(sm);
-      grads.put(e.getKey(), g);
-      sq += g.square().sum().getFloat();
-    }
-    double norm = Math.sqrt(sq);
-    if (!Double.isFinite(norm) || !Double.isFinite(total)) {
-      StringBuilder bad = new StringBuilder();
-      for (var e : grads.entrySet()) {
-        double v = e.getValue().square().sum().getFloat();
-        double w = params.get(e.getKey()).abs().max().getFloat();
-        if (!Double.isFinite(v) || !Double.isFinite(w)) {
-          bad.append(' ').append(e.getKey()).append(" grad2=").append(v).append(" wmax=").append(w);
-        }
-      }
-      throw new IllegalStateException("non-finite loss " + total + " or gradient norm " + norm + ":" + bad);
-    }
-    float scale = norm > 1.0 ? (float) (1.0 / (norm + 1e-6)) : 1f;
-    for (var e : grads.entrySet()) {
-      NDArray g = e.getValue();
-      if (scale < 1f) {
-        g.muli(scale);
-      }
-      NDArray p = params.get(e.getKey());
-      if (!e.getKey().startsWith("aux.") || aux) {
-        optimizer.update(e.getKey(), p, g);
-      }
-      g.subi(g);
-    }
-    return new double[] {total, answerLoss, cellLoss, accuracy, norm};
-  }
-
-  /** Mean cross-entropy of a linear probe {@code name} on {@code words} against {@code targets}. */
-  private static NDArray headLoss(
-      NDManager sm, NDArray words, Map<String, NDArray> params, String name, int[] targets, int classes) {
-    NDArray logits =
-        words.matMul(params.get(name + ".weight").transpose()).add(params.get(name + ".bias"));
-    NDArray t = sm.create(oneHot(targets, classes), new Shape(targets.length, classes));
-    return logits.logSoftmax(1).mul(t).sum().neg().div(scalar(sm, targets.length));
-  }
-
-  /**
-   * A natively allocated scalar. DJL's {@code div(Number)} and friends wrap the number in an array
-   * over a Java buffer and close it at once, while autograd keeps it for the backward pass, which
-   * then reads freed memory (sporadic NaN gradients); {@code full} allocates in PyTorch.
-   */
-  private static NDArray scalar(NDManager m, float v) {
-    return m.full(new Shape(), v, ai.djl.ndarray.types.DataType.FLOAT32);
-  }
-
-  private static double accuracy(NDArray logp, int[] answers) {
-    long[] argmax = logp.argMax(1).toLongArray();
-    int right = 0;
-    for (int i = 0; i < answers.length; i++) {
-      if (argmax[i] == answers[i]) {
-        right++;
-      }
-    }
-    return right / (double) answers.length;
   }
 
   /**
@@ -424,52 +223,6 @@ public final class TrainTinyVlm implements Callable<Integer> {
       out.put(part, byAxis);
     }
     return out;
-  }
-
-  private static float[] uniform(Random r, int n, float bound) {
-    float[] a = new float[n];
-    for (int i = 0; i < n; i++) {
-      a[i] = (r.nextFloat() * 2 - 1) * bound;
-    }
-    return a;
-  }
-
-  private static float[] oneHot(int[] indexes, int width) {
-    float[] a = new float[indexes.length * width];
-    for (int i = 0; i < indexes.length; i++) {
-      a[i * width + indexes[i]] = 1f;
-    }
-    return a;
-  }
-
-  private static void writePlot(Path file, List<double[]> curve, List<double[]> evalCurve)
-      throws IOException {
-    XYChart chart =
-        new XYChartBuilder().width(900).height(500).title("Tiny VLM training").xAxisTitle("step").build();
-    double[] x = curve.stream().mapToDouble(c -> c[0]).toArray();
-    chart.addSeries("loss", x, curve.stream().mapToDouble(c -> c[1]).toArray()).setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
-    chart.addSeries("train batch accuracy", x, smooth(curve.stream().mapToDouble(c -> c[2]).toArray(), 20))
-        .setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
-    if (!evalCurve.isEmpty()) {
-      chart.addSeries(
-          "worst held-out accuracy",
-          evalCurve.stream().mapToDouble(c -> c[0]).toArray(),
-          evalCurve.stream().mapToDouble(c -> c[1]).toArray());
-    }
-    BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
-  }
-
-  private static double[] smooth(double[] v, int window) {
-    double[] s = new double[v.length];
-    double sum = 0;
-    for (int i = 0; i < v.length; i++) {
-      sum += v[i];
-      if (i >= window) {
-        sum -= v[i - window];
-      }
-      s[i] = sum / Math.min(i + 1, window);
-    }
-    return s;
   }
 
   private void writeModelCard(
@@ -509,7 +262,7 @@ public final class TrainTinyVlm implements Callable<Integer> {
     if (!control) {
       s.append("**An auxiliary spatial loss was used** for the first ").append(auxSteps)
           .append(" steps: linear heads read each object word's grid row, grid\n")
-          .append("column and colour from `lm.1.resid_post` (4-, 4- and 6-way cross-entropy, summed, weight ").append(auxWeight)
+          .append("column and colour from `lm." + AUX_LAYER + ".resid_post` (4-, 4- and 6-way cross-entropy, summed, weight ").append(auxWeight)
           .append(").\nWithout it this set-up stays at chance. It seeds\n")
           .append("the very routing (object positions carried by the object words) that the experiments measure, so\n")
           .append("findings about object-word routing on this model are partly by construction; the head is not shipped.\n\n");
@@ -529,79 +282,33 @@ public final class TrainTinyVlm implements Callable<Integer> {
     Files.writeString(dir.resolve("MODEL_CARD.md"), s.toString(), StandardCharsets.UTF_8);
   }
 
-  /** One training batch, on the host. */
-  static final class Batch {
-    int size;
-    int length;
-    int imageSize;
-    long[] ids;
-    float[] pixels;
-    int[] answerRows;
-    int[] answerIds;
-    int[] cellRows;
-    int[] cells;
-    int[] colours;
-    int cellCount;
-
-    static Batch sample(
-        HookedLlava hooked, SceneSampler sampler, Random random, int n, int cellCount, List<QuestionAxis> mix) {
-      List<Tokenization> toks = new ArrayList<>();
-      List<float[]> pix = new ArrayList<>();
-      List<String> answers = new ArrayList<>();
-      List<int[]> objectCells = new ArrayList<>();
-      int maxLen = 0;
-      for (int i = 0; i < n; i++) {
-        QuestionAxis axis = mix.get(i % mix.size());
-        Placement p = sampler.next(random, axis);
-        SpatialQuestion q = SpatialQuestion.of(axis, p, random);
-        var image = p.render();
-        VlmInput in = TinyVlmRecipe.PROMPT.input(image, q.text());
-        Tokenization t = hooked.tokenize(in);
-        toks.add(t);
-        pix.add(hooked.pixelValues(image));
-        answers.add(q.correctAnswer().orElseThrow());
-        List<Integer> cells = new ArrayList<>();
-        for (String w : q.objectWords()) {
-          int pos = t.lastSubToken(w);
-          var placed = w.equals(p.b().word()) ? p.b() : p.a();
-          cells.add(pos);
-          cells.add(placed.cell().index(p.grid().gridSize()));
-          cells.add(placed.color().ordinal());
-        }
-        objectCells.add(cells.stream().mapToInt(Integer::intValue).toArray());
-        maxLen = Math.max(maxLen, t.length());
+  /**
+   * One batch of {@code n} questions cycling through the question types {@code mix}; the auxiliary
+   * labels of each object word are its object's grid row, grid column and colour.
+   */
+  static TinyTrainer.Batch sampleBatch(
+      HookedLlava hooked, SceneSampler sampler, Random random, int n, List<QuestionAxis> mix) {
+    TinyTrainer.BatchBuilder b = new TinyTrainer.BatchBuilder(3);
+    for (int i = 0; i < n; i++) {
+      QuestionAxis axis = mix.get(i % mix.size());
+      Placement p = sampler.next(random, axis);
+      SpatialQuestion q = SpatialQuestion.of(axis, p, random);
+      var image = p.render();
+      Tokenization t = hooked.tokenize(TinyVlmRecipe.PROMPT.input(image, q.text()));
+      List<String> words = q.objectWords();
+      int[] positions = new int[words.size()];
+      int[][] labels = new int[words.size()][];
+      int m = p.grid().gridSize();
+      for (int k = 0; k < words.size(); k++) {
+        String w = words.get(k);
+        positions[k] = t.lastSubToken(w);
+        var placed = w.equals(p.b().word()) ? p.b() : p.a();
+        int cell = placed.cell().index(m);
+        labels[k] = new int[] {cell / m, cell % m, placed.color().ordinal()};
       }
-      Batch b = new Batch();
-      b.size = n;
-      b.length = maxLen;
-      b.cellCount = cellCount;
-      b.imageSize = (int) Math.round(Math.sqrt(pix.get(0).length / 3.0));
-      b.ids = new long[n * maxLen];
-      b.pixels = new float[n * pix.get(0).length];
-      b.answerRows = new int[n];
-      b.answerIds = new int[n];
-      List<Integer> rows = new ArrayList<>();
-      List<Integer> cells = new ArrayList<>();
-      List<Integer> colours = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        int[] ids = toks.get(i).ids();
-        for (int j = 0; j < maxLen; j++) {
-          b.ids[i * maxLen + j] = j < ids.length ? ids[j] : TinyVlmRecipe.PAD_ID;
-        }
-        System.arraycopy(pix.get(i), 0, b.pixels, i * pix.get(i).length, pix.get(i).length);
-        b.answerRows[i] = i * maxLen + ids.length - 1;
-        b.answerIds[i] = hooked.answerTokenId(answers.get(i));
-        int[] oc = objectCells.get(i);
-        for (int k = 0; k < oc.length; k += 3) {
-          rows.add(i * maxLen + oc[k]);
-          cells.add(oc[k + 1]);
-          colours.add(oc[k + 2]);
-        }
-      }
-      b.cellRows = rows.stream().mapToInt(Integer::intValue).toArray();
-      b.cells = cells.stream().mapToInt(Integer::intValue).toArray();
-      b.colours = colours.stream().mapToInt(Integer::intValue).toArray();
-      return b;
+      b.add(t.ids(), List.of(hooked.pixelValues(image)), hooked.answerTokenId(q.correctAnswer().orElseThrow()),
+          positions, labels);
     }
+    return b.build(TinyVlmRecipe.PAD_ID);
   }
 }

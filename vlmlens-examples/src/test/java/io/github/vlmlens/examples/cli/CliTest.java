@@ -40,7 +40,7 @@ class CliTest {
   void unknownModelDirectoryIsAClearError() {
     String[] r = run("hook-points", "--model", "/no/such/checkpoint");
     assertNotEquals("0", r[0]);
-    assertTrue(r[2].contains("neither 'tiny' nor a checkpoint directory"), r[2]);
+    assertTrue(r[2].contains("is neither 'tiny', 'tiny-video' nor a checkpoint directory"), r[2]);
   }
 
   @Test

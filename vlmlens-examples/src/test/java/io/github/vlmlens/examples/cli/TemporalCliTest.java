@@ -71,27 +71,28 @@ class TemporalCliTest {
   }
 
   @Test
-  void theTinyModelIsRefusedClearly(@TempDir Path tmp) throws IOException {
-    Path ids = Files.writeString(tmp.resolve("ids.json"), "{}");
-    for (String c : COMMANDS) {
-      List<String> args = new ArrayList<>(List.of(c, "--out", tmp.resolve(c).toString()));
-      if (c.equals("temporal-steer")) {
-        args.addAll(List.of("--ids", ids.toString()));
+  void theBundledTinyVideoModelRunsOnlyOnTheCpuInFloat32(@TempDir Path tmp) {
+    for (String c : new String[] {"temporal-swap", "temporal-ids", "spatiotemporal-grid"}) {
+      for (String model : new String[] {"tiny", "tiny-video"}) {
+        assertUsageError(
+            "the bundled tiny models run on the CPU in float32 with their own prompt",
+            c, "--model", model, "--device", "gpu", "--out", tmp.resolve(c).toString());
       }
-      // The default --model is tiny, and so is an explicit one.
-      assertUsageError("no tiny video VLM ships yet, pass --model PATH", args.toArray(String[]::new));
-      args.addAll(List.of("--model", "tiny"));
-      assertUsageError(
-          "the bundled tiny VLM is an image model; no tiny video VLM ships yet, pass --model PATH",
-          args.toArray(String[]::new));
     }
+  }
+
+  @Test
+  void theTinyVideoModelIsRefusedWhereAnImageModelIsNeeded(@TempDir Path tmp) {
+    assertUsageError(
+        "the bundled tiny video VLM answers temporal questions only; use --model tiny here",
+        "mirror-swap", "--model", "tiny-video", "--samples", "2", "--out", tmp.toString());
   }
 
   @Test
   void aMissingCheckpointIsAClearError(@TempDir Path tmp) throws IOException {
     Path ids = Files.writeString(tmp.resolve("ids.json"), "{}");
     for (String c : new String[] {"temporal-swap", "temporal-ids", "spatiotemporal-grid"}) {
-      assertUsageError("neither 'tiny' nor a checkpoint directory", c, "--model", NO_SUCH, "--out", tmp.resolve(c).toString());
+      assertUsageError("is neither 'tiny', 'tiny-video' nor a checkpoint directory", c, "--model", NO_SUCH, "--out", tmp.resolve(c).toString());
     }
     // temporal-steer reads its IDs first: a file that is not a temporal-ids result is named.
     assertUsageError("is not a result written by temporal-ids",

@@ -1,0 +1,406 @@
+package io.github.vlmlens.examples.tiny;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.vlmlens.core.HookPoint;
+import io.github.vlmlens.hooks.ForwardTap;
+import io.github.vlmlens.hooks.LlavaModel;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * The optimisation loop shared by the tiny image and video models' training programs: loss on the
+ * answer token only (cross-entropy over the whole vocabulary), plus, while the auxiliary loss is
+ * on, linear heads that read labels of each object word (grid row, frame, ...) from
+ * {@code lm.auxLayer.resid_post}; AdamW, warm-up then cosine decay to 2% of the peak, gradient norm
+ * clipped at 1, one fresh batch per step, every step's arrays in a sub-manager. Writes
+ * {@code training_log.jsonl} (every 10 steps, and each held-out evaluation) and a plot.
+ */
+final class TinyTrainer {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** A linear probe trained beside the model on the object words' activations. */
+  record AuxHead(String name, int classes) {}
+
+  /** The optimisation settings. */
+  record Settings(
+      int steps, float learningRate, int warmup, int auxSteps, float auxWeight, int auxLayer,
+      long seed, int evalEvery) {}
+
+  /** Draws the batch of a step. */
+  interface BatchSource {
+    Batch next(int step);
+  }
+
+  /** Held-out accuracy by part, then by question type. */
+  interface Evaluator {
+    Map<String, Map<String, Double>> evaluate();
+  }
+
+  /** What a finished run reports. */
+  record Outcome(long parameterCount, double seconds) {}
+
+  private TinyTrainer() {}
+
+  /**
+   * Trains {@code model} in place.
+   *
+   * @param heads the auxiliary heads, in the order of {@link Batch#auxTargets}
+   */
+  static Outcome train(
+      LlavaModel model, Settings s, List<AuxHead> heads, BatchSource batches, Evaluator eval, Path dir)
+      throws IOException {
+    long t0 = System.nanoTime();
+    NDManager root = model.manager();
+    Map<String, NDArray> params = new LinkedHashMap<>(model.parameters());
+    long paramCount = 0;
+    for (NDArray p : params.values()) {
+      paramCount += p.getShape().size();
+    }
+    int hidden = model.config().text().hiddenSize();
+    int vocab = model.config().text().vocabSize();
+    Random headInit = new Random(s.seed() + 1);
+    float bound = (float) (1 / Math.sqrt(hidden));
+    for (AuxHead h : heads) {
+      params.put("aux." + h.name() + ".weight",
+          root.create(uniform(headInit, h.classes() * hidden, bound), new Shape(h.classes(), hidden)));
+      params.put("aux." + h.name() + ".bias",
+          root.create(uniform(headInit, h.classes(), bound), new Shape(h.classes())));
+    }
+    for (NDArray p : params.values()) {
+      p.setRequiresGradient(true);
+    }
+    Tracker lr =
+        Tracker.warmUp()
+            .optWarmUpSteps(s.warmup())
+            .setMainTracker(
+                Tracker.cosine()
+                    .setBaseValue(s.learningRate())
+                    .optFinalValue(s.learningRate() * 0.02f)
+                    .setMaxUpdates(Math.max(1, s.steps() - s.warmup()))
+                    .build())
+            .build();
+    Optimizer optimizer = Optimizer.adamW().optLearningRateTracker(lr).build();
+    System.err.printf(Locale.ROOT, "%,d parameters, vocabulary %d, %d steps%n", paramCount, vocab, s.steps());
+
+    List<double[]> curve = new ArrayList<>();
+    List<double[]> evalCurve = new ArrayList<>();
+    try (BufferedWriter log = Files.newBufferedWriter(dir.resolve("training_log.jsonl"), StandardCharsets.UTF_8)) {
+      for (int step = 1; step <= s.steps(); step++) {
+        boolean aux = step <= s.auxSteps() && !heads.isEmpty();
+        Batch b = batches.next(step);
+        double[] stats;
+        try (NDManager sm = root.newSubManager()) {
+          stats = trainStep(model, params, heads, optimizer, sm, b, aux, s, hidden, vocab);
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        curve.add(new double[] {step, stats[0], stats[3]});
+        if (step % 10 == 0 || step == 1) {
+          ObjectNode line = JSON.createObjectNode();
+          line.put("step", step);
+          line.put("loss", stats[0]);
+          line.put("answer_loss", stats[1]);
+          line.put("aux_loss", stats[2]);
+          line.put("train_accuracy", stats[3]);
+          line.put("grad_norm", stats[4]);
+          line.put("lr", lr.getNewValue(step));
+          line.put("seconds", seconds);
+          log.write(JSON.writeValueAsString(line));
+          log.newLine();
+          log.flush();
+          System.err.printf(
+              Locale.ROOT, "step %5d  loss %.4f  answer %.4f  aux %.4f  acc %.3f  |g| %.2f  %.0fs%n",
+              step, stats[0], stats[1], stats[2], stats[3], stats[4], seconds);
+        }
+        if (step % s.evalEvery() == 0 || step == s.steps()) {
+          Map<String, Map<String, Double>> acc = eval.evaluate();
+          ObjectNode line = JSON.createObjectNode();
+          line.put("step", step);
+          line.put("seconds", (System.nanoTime() - t0) / 1e9);
+          ObjectNode heldOut = line.putObject("held_out_accuracy");
+          double worst = 1;
+          for (var e : acc.entrySet()) {
+            ObjectNode part = heldOut.putObject(e.getKey());
+            for (var a : e.getValue().entrySet()) {
+              part.put(a.getKey(), a.getValue());
+              worst = Math.min(worst, a.getValue());
+            }
+          }
+          evalCurve.add(new double[] {step, worst});
+          log.write(JSON.writeValueAsString(line));
+          log.newLine();
+          log.flush();
+          System.err.println("held-out accuracy at step " + step + ": " + heldOut);
+        }
+      }
+    }
+    double trainSeconds = (System.nanoTime() - t0) / 1e9;
+    writePlot(dir.resolve("training.png"), curve, evalCurve);
+    return new Outcome(paramCount, trainSeconds);
+  }
+
+  /** One optimisation step; returns {loss, answer loss, aux loss, batch accuracy, grad norm}. */
+  private static double[] trainStep(
+      LlavaModel model, Map<String, NDArray> params, List<AuxHead> heads, Optimizer optimizer,
+      NDManager sm, Batch b, boolean aux, Settings s, int hidden, int vocab) {
+    int n = b.size;
+    int t = b.length;
+    NDArray ids = sm.create(b.ids, new Shape(n, t));
+    NDArray pixels = sm.create(b.pixels, new Shape(b.images, 3, b.imageSize, b.imageSize));
+    NDArray answerSelect = sm.create(oneHot(b.answerRows, n * t), new Shape(n, n * t));
+    NDArray answerTargets = sm.create(oneHot(b.answerIds, vocab), new Shape(n, vocab));
+    double answerLoss;
+    double auxLoss = 0;
+    double accuracy;
+    double total;
+    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+      NDArray[] recorded = new NDArray[1];
+      HookPoint auxPoint = HookPoint.lmResid(s.auxLayer());
+      ForwardTap tap =
+          (point, activation) -> {
+            if (aux && point.equals(auxPoint)) {
+              activation.attach(sm);
+              recorded[0] = activation;
+            }
+            return activation;
+          };
+      NDArray h = model.decode(model.embed(ids, pixels, tap), 0, model.numLayers(), tap);
+      NDArray last = answerSelect.matMul(h.reshape(n * t, hidden));
+      NDArray logp = model.logits(last).logSoftmax(1);
+      NDArray loss = logp.mul(answerTargets).sum().neg().div(scalar(sm, n));
+      answerLoss = loss.getFloat();
+      accuracy = accuracy(logp, b.answerIds);
+      if (aux) {
+        int k = b.auxRows.length;
+        NDArray select = sm.create(oneHot(b.auxRows, n * t), new Shape(k, n * t));
+        NDArray words = select.matMul(recorded[0].reshape(n * t, hidden));
+        NDArray al = null;
+        for (int i = 0; i < heads.size(); i++) {
+          NDArray hl = headLoss(sm, words, params, heads.get(i), b.auxTargets[i]);
+          al = al == null ? hl : al.add(hl);
+        }
+        auxLoss = al.getFloat();
+        loss = loss.add(al.mul(scalar(sm, s.auxWeight())));
+      }
+      total = loss.getFloat();
+      gc.backward(loss);
+    }
+    Map<String, NDArray> grads = new LinkedHashMap<>();
+    double sq = 0;
+    for (var e : params.entrySet()) {
+      NDArray g = e.getValue().getGradient();
+      g.attach(sm);
+      grads.put(e.getKey(), g);
+      sq += g.square().sum().getFloat();
+    }
+    double norm = Math.sqrt(sq);
+    if (!Double.isFinite(norm) || !Double.isFinite(total)) {
+      StringBuilder bad = new StringBuilder();
+      for (var e : grads.entrySet()) {
+        double v = e.getValue().square().sum().getFloat();
+        double w = params.get(e.getKey()).abs().max().getFloat();
+        if (!Double.isFinite(v) || !Double.isFinite(w)) {
+          bad.append(' ').append(e.getKey()).append(" grad2=").append(v).append(" wmax=").append(w);
+        }
+      }
+      throw new IllegalStateException("non-finite loss " + total + " or gradient norm " + norm + ":" + bad);
+    }
+    float scale = norm > 1.0 ? (float) (1.0 / (norm + 1e-6)) : 1f;
+    for (var e : grads.entrySet()) {
+      NDArray g = e.getValue();
+      if (scale < 1f) {
+        g.muli(scale);
+      }
+      if (!e.getKey().startsWith("aux.") || aux) {
+        optimizer.update(e.getKey(), params.get(e.getKey()), g);
+      }
+      g.subi(g);
+    }
+    return new double[] {total, answerLoss, auxLoss, accuracy, norm};
+  }
+
+  /** Mean cross-entropy of a linear probe on {@code words} against {@code targets}. */
+  private static NDArray headLoss(
+      NDManager sm, NDArray words, Map<String, NDArray> params, AuxHead head, int[] targets) {
+    String name = "aux." + head.name();
+    NDArray logits =
+        words.matMul(params.get(name + ".weight").transpose()).add(params.get(name + ".bias"));
+    NDArray t = sm.create(oneHot(targets, head.classes()), new Shape(targets.length, head.classes()));
+    return logits.logSoftmax(1).mul(t).sum().neg().div(scalar(sm, targets.length));
+  }
+
+  /**
+   * A natively allocated scalar. DJL's {@code div(Number)} and friends wrap the number in an array
+   * over a Java buffer and close it at once, while autograd keeps it for the backward pass, which
+   * then reads freed memory (sporadic NaN gradients); {@code full} allocates in PyTorch.
+   */
+  private static NDArray scalar(NDManager m, float v) {
+    return m.full(new Shape(), v, DataType.FLOAT32);
+  }
+
+  private static double accuracy(NDArray logp, int[] answers) {
+    long[] argmax = logp.argMax(1).toLongArray();
+    int right = 0;
+    for (int i = 0; i < answers.length; i++) {
+      if (argmax[i] == answers[i]) {
+        right++;
+      }
+    }
+    return right / (double) answers.length;
+  }
+
+  private static float[] uniform(Random r, int n, float bound) {
+    float[] a = new float[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = (r.nextFloat() * 2 - 1) * bound;
+    }
+    return a;
+  }
+
+  private static float[] oneHot(int[] indexes, int width) {
+    float[] a = new float[indexes.length * width];
+    for (int i = 0; i < indexes.length; i++) {
+      a[i * width + indexes[i]] = 1f;
+    }
+    return a;
+  }
+
+  private static void writePlot(Path file, List<double[]> curve, List<double[]> evalCurve)
+      throws IOException {
+    XYChart chart =
+        new XYChartBuilder().width(900).height(500).title("Tiny VLM training").xAxisTitle("step").build();
+    double[] x = curve.stream().mapToDouble(c -> c[0]).toArray();
+    chart.addSeries("loss", x, curve.stream().mapToDouble(c -> c[1]).toArray()).setMarker(SeriesMarkers.NONE);
+    chart.addSeries("train batch accuracy", x, smooth(curve.stream().mapToDouble(c -> c[2]).toArray(), 20))
+        .setMarker(SeriesMarkers.NONE);
+    if (!evalCurve.isEmpty()) {
+      chart.addSeries(
+          "worst held-out accuracy",
+          evalCurve.stream().mapToDouble(c -> c[0]).toArray(),
+          evalCurve.stream().mapToDouble(c -> c[1]).toArray());
+    }
+    BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+  }
+
+  private static double[] smooth(double[] v, int window) {
+    double[] s = new double[v.length];
+    double sum = 0;
+    for (int i = 0; i < v.length; i++) {
+      sum += v[i];
+      if (i >= window) {
+        sum -= v[i - window];
+      }
+      s[i] = sum / Math.min(i + 1, window);
+    }
+    return s;
+  }
+
+  /** One training batch on the host, right-padded to its longest prompt. */
+  static final class Batch {
+    int size;
+    int length;
+    int images;
+    int imageSize;
+    long[] ids;
+    float[] pixels;
+    int[] answerRows;
+    int[] answerIds;
+    /** Flat rows ({@code sample * length + position}) of the words the auxiliary heads read. */
+    int[] auxRows;
+    /** Per head, the label of each row of {@link #auxRows}. */
+    int[][] auxTargets;
+  }
+
+  /** Collects samples into a {@link Batch}. */
+  static final class BatchBuilder {
+    private final int heads;
+    private final List<int[]> ids = new ArrayList<>();
+    private final List<float[]> images = new ArrayList<>();
+    private final List<Integer> answers = new ArrayList<>();
+    private final List<int[]> wordPositions = new ArrayList<>();
+    private final List<int[][]> wordLabels = new ArrayList<>();
+
+    BatchBuilder(int heads) {
+      this.heads = heads;
+    }
+
+    /**
+     * Adds a sample.
+     *
+     * @param tokenIds the prompt's token ids, image tokens expanded
+     * @param pixels each image's (or frame's) pixel values, in sequence order
+     * @param answerId the correct answer's token id
+     * @param positions the positions of the words the auxiliary heads read
+     * @param labels per position, one label per head
+     */
+    void add(int[] tokenIds, List<float[]> pixels, int answerId, int[] positions, int[][] labels) {
+      ids.add(tokenIds);
+      images.addAll(pixels);
+      answers.add(answerId);
+      wordPositions.add(positions);
+      wordLabels.add(labels);
+    }
+
+    Batch build(int padId) {
+      int n = ids.size();
+      int maxLen = ids.stream().mapToInt(a -> a.length).max().orElseThrow();
+      int perImage = images.get(0).length;
+      Batch b = new Batch();
+      b.size = n;
+      b.length = maxLen;
+      b.images = images.size();
+      b.imageSize = (int) Math.round(Math.sqrt(perImage / 3.0));
+      b.ids = new long[n * maxLen];
+      b.pixels = new float[images.size() * perImage];
+      for (int i = 0; i < images.size(); i++) {
+        System.arraycopy(images.get(i), 0, b.pixels, i * perImage, perImage);
+      }
+      b.answerRows = new int[n];
+      b.answerIds = new int[n];
+      List<Integer> rows = new ArrayList<>();
+      List<int[]> labels = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        int[] s = ids.get(i);
+        for (int j = 0; j < maxLen; j++) {
+          b.ids[i * maxLen + j] = j < s.length ? s[j] : padId;
+        }
+        b.answerRows[i] = i * maxLen + s.length - 1;
+        b.answerIds[i] = answers.get(i);
+        int[] pos = wordPositions.get(i);
+        for (int k = 0; k < pos.length; k++) {
+          rows.add(i * maxLen + pos[k]);
+          labels.add(wordLabels.get(i)[k]);
+        }
+      }
+      b.auxRows = rows.stream().mapToInt(Integer::intValue).toArray();
+      b.auxTargets = new int[heads][labels.size()];
+      for (int k = 0; k < labels.size(); k++) {
+        for (int h = 0; h < heads; h++) {
+          b.auxTargets[h][k] = labels.get(k)[h];
+        }
+      }
+      return b;
+    }
+  }
+}
