@@ -48,7 +48,7 @@ class ArchitectureTest {
 
   @Test
   void everyModuleIsImported() {
-    for (String m : List.of("core", "hooks", "spatial", "examples")) {
+    for (String m : List.of("core", "hooks", "spatial", "temporal", "examples")) {
       if (classes.stream().noneMatch(c -> c.getPackageName().startsWith(ROOT + "." + m))) {
         throw new AssertionError("no classes of module " + m + " were imported");
       }

@@ -173,6 +173,9 @@ public final class LlavaModel implements AutoCloseable {
     }
   }
 
+  /** The safetensors dtypes a weight may be stored in. */
+  private static final List<String> FLOAT_DTYPES = List.of("F16", "BF16", "F32", "F64");
+
   private static void checkTensors(
       SafetensorsCheckpoint ckpt, List<TensorLayout.Entry> layout, LlavaConfig config, Path dir) {
     List<String> problems = new ArrayList<>();
@@ -188,6 +191,12 @@ public final class LlavaModel implements AutoCloseable {
           problems.add(
               "tensor '" + e.name() + "' has shape " + Arrays.toString(found) + ", expected "
                   + Arrays.toString(e.shape()));
+        }
+        String dtype = ckpt.dtype(e.name());
+        if (!FLOAT_DTYPES.contains(dtype)) {
+          problems.add(
+              "tensor '" + e.name() + "' has dtype " + dtype + ", expected a floating type "
+                  + FLOAT_DTYPES);
         }
       }
     }

@@ -176,6 +176,13 @@ class LlavaModelTest {
       assertTrue(e.getMessage().contains(q), e.getMessage());
       assertTrue(e.getMessage().contains("[64, 63]") && e.getMessage().contains("[64, 64]"), e.getMessage());
 
+      Map<String, NDArray> integer = savedTensors(a);
+      integer.put(norm, sub.zeros(new Shape(64), ai.djl.ndarray.types.DataType.INT64));
+      SafetensorsWriter.write(file, integer, Map.of());
+      e = assertThrows(CheckpointException.class, () -> LlavaModel.load(tmp));
+      assertTrue(
+          e.getMessage().contains("'" + norm + "' has dtype I64, expected a floating type"), e.getMessage());
+
       Map<String, NDArray> extra = savedTensors(a);
       extra.put("language_model.model.layers.5.mlp.gate_proj.weight", sub.zeros(new Shape(2, 2)));
       SafetensorsWriter.write(file, extra, Map.of());
