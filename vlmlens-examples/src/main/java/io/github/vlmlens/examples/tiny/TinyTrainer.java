@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.vlmlens.core.HookPoint;
 import io.github.vlmlens.hooks.ForwardTap;
+import io.github.vlmlens.hooks.LlavaConfig;
 import io.github.vlmlens.hooks.LlavaModel;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -257,6 +258,30 @@ final class TinyTrainer {
    */
   private static NDArray scalar(NDManager m, float v) {
     return m.full(new Shape(), v, DataType.FLOAT32);
+  }
+
+  /**
+   * The model card's "Architecture" section: the vision tower ({@code tokensNote} says what its
+   * image tokens are), projector, decoder, parameter count and vocabulary.
+   */
+  static String architectureSection(LlavaConfig config, long params, String tokensNote, String extraLine) {
+    StringBuilder s = new StringBuilder("## Architecture\n\n");
+    s.append(String.format(Locale.ROOT,
+        "- CLIP-style vision tower: %d px, patch %d, width %d, %d layers, %d heads, %s; features of the last layer, CLS dropped (%d image tokens%s)%n",
+        config.vision().imageSize(), config.vision().patchSize(), config.vision().hiddenSize(),
+        config.vision().numHiddenLayers(), config.vision().numAttentionHeads(), config.vision().hiddenAct(),
+        config.numImageTokens(), tokensNote));
+    if (extraLine != null) {
+      s.append("- ").append(extraLine).append('\n');
+    }
+    s.append("- projector: linear, GELU, linear\n");
+    s.append(String.format(Locale.ROOT,
+        "- Llama-style decoder: width %d, %d blocks, %d heads, %d key-value heads, SwiGLU %d, RoPE theta %.0f%n",
+        config.text().hiddenSize(), config.text().numHiddenLayers(), config.text().numAttentionHeads(),
+        config.text().numKeyValueHeads(), config.text().intermediateSize(), config.text().ropeTheta()));
+    s.append(String.format(Locale.ROOT, "- %,d parameters (float32); word-level tokenizer of %d tokens%n%n",
+        params, config.text().vocabSize()));
+    return s.toString();
   }
 
   private static double accuracy(NDArray logp, int[] answers) {

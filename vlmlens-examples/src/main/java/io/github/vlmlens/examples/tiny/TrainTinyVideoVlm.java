@@ -226,20 +226,8 @@ public final class TrainTinyVideoVlm implements Callable<Integer> {
         .append("synthetic videos of vlmlens-temporal: 8 frames of 32 px, 8 objects, 6 scene styles. It answers\n")
         .append("\"Does the {o1} appear before or after the {o2}?\" and \"Does the scene '{s1}' occur before or\n")
         .append("after the scene '{s2}'?\" with one word (`before` / `after`).\n\n");
-    s.append("## Architecture\n\n");
-    s.append(String.format(Locale.ROOT,
-        "- CLIP-style vision tower: %d px frames, patch %d, width %d, %d layers, %d heads, %s; features of the last layer, CLS dropped (%d image tokens per frame)%n",
-        config.vision().imageSize(), config.vision().patchSize(), config.vision().hiddenSize(),
-        config.vision().numHiddenLayers(), config.vision().numAttentionHeads(), config.vision().hiddenAct(),
-        config.numImageTokens()));
-    s.append("- frames encoded one by one and placed in time order where the prompt's video placeholder stands\n");
-    s.append("- projector: linear, GELU, linear\n");
-    s.append(String.format(Locale.ROOT,
-        "- Llama-style decoder: width %d, %d blocks, %d heads, %d key-value heads, SwiGLU %d, RoPE theta %.0f%n",
-        config.text().hiddenSize(), config.text().numHiddenLayers(), config.text().numAttentionHeads(),
-        config.text().numKeyValueHeads(), config.text().intermediateSize(), config.text().ropeTheta()));
-    s.append(String.format(Locale.ROOT, "- %,d parameters (float32); word-level tokenizer of %d tokens%n%n",
-        outcome.parameterCount(), config.text().vocabSize()));
+    s.append(TinyTrainer.architectureSection(config, outcome.parameterCount(), " per frame",
+        "frames encoded one by one and placed in time order where the prompt's video placeholder stands"));
     s.append("## Training\n\n");
     s.append(String.format(Locale.ROOT,
         "`TrainTinyVideoVlm --steps %d --batch %d --lr %s --warmup %d --aux-steps %d --aux-weight %s --aux-layer %d --scene-every %d --seed %d%s`: %.1f minutes on this machine's CPU (2 cores, shared).%n%n",

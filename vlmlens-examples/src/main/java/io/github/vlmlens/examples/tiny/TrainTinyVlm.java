@@ -234,19 +234,7 @@ public final class TrainTinyVlm implements Callable<Integer> {
         .append("synthetic grid scenes of vlmlens-spatial: 64 px images, a 4 x 4 grid, 12 objects, six colours.\n")
         .append("It answers \"Is the {B} to the left or right of the {A}?\", \"Is the {B} above or below the {A}?\"\n")
         .append("and \"What color is the {A}, {c1} or {c2}?\" with one word.\n\n");
-    s.append("## Architecture\n\n");
-    s.append(String.format(Locale.ROOT,
-        "- CLIP-style vision tower: %d px, patch %d, width %d, %d layers, %d heads, %s; features of the last layer, CLS dropped (%d image tokens)%n",
-        config.vision().imageSize(), config.vision().patchSize(), config.vision().hiddenSize(),
-        config.vision().numHiddenLayers(), config.vision().numAttentionHeads(), config.vision().hiddenAct(),
-        config.numImageTokens()));
-    s.append("- projector: linear, GELU, linear\n");
-    s.append(String.format(Locale.ROOT,
-        "- Llama-style decoder: width %d, %d blocks, %d heads, %d key-value heads, SwiGLU %d, RoPE theta %.0f%n",
-        config.text().hiddenSize(), config.text().numHiddenLayers(), config.text().numAttentionHeads(),
-        config.text().numKeyValueHeads(), config.text().intermediateSize(), config.text().ropeTheta()));
-    s.append(String.format(Locale.ROOT, "- %,d parameters (float32); word-level tokenizer of %d tokens%n%n",
-        params, config.text().vocabSize()));
+    s.append(TinyTrainer.architectureSection(config, params, "", null));
     s.append("## Training\n\n");
     s.append(String.format(Locale.ROOT,
         "`TrainTinyVlm --steps %d --batch %d --lr %s --warmup %d --aux-steps %d --aux-weight %s --curriculum %s --seed %d%s%s`: %.1f minutes on this machine's CPU (2 cores, shared).%n%n",
