@@ -33,21 +33,21 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 /**
  * The optimisation loop shared by the tiny image and video models' training programs: loss on the
  * answer token only (cross-entropy over the whole vocabulary), plus, while the auxiliary loss is
- * on, linear heads that read labels of each object word (grid row, frame, ...) from
- * {@code lm.auxLayer.resid_post}; AdamW, warm-up then cosine decay to 2% of the peak, gradient norm
+ * on, linear heads that read labels of chosen tokens (an object word's grid row or frame, an image
+ * token's object, ...) from {@code lm.L.resid_post} of each head's layer {@code L}; AdamW, warm-up then cosine decay to 2% of the peak, gradient norm
  * clipped at 1, one fresh batch per step, every step's arrays in a sub-manager. Writes
  * {@code training_log.jsonl} (every 10 steps, and each held-out evaluation) and a plot.
  */
 final class TinyTrainer {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** A linear probe trained beside the model on the object words' activations. */
-  record AuxHead(String name, int classes) {}
+  /** A linear probe trained beside the model on the activations of chosen tokens at {@code lm.layer.resid_post}. */
+  record AuxHead(String name, int classes, int layer) {}
 
   /** The optimisation settings. */
   record Settings(
-      int steps, float learningRate, int warmup, int auxSteps, float auxWeight, int auxLayer,
-      long seed, int evalEvery) {}
+      int steps, float learningRate, int warmup, int auxSteps, float auxWeight, long seed,
+      int evalEvery) {}
 
   /** Draws the batch of a step. */
   interface BatchSource {
@@ -176,13 +176,17 @@ final class TinyTrainer {
     double accuracy;
     double total;
     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-      NDArray[] recorded = new NDArray[1];
-      HookPoint auxPoint = HookPoint.lmResid(s.auxLayer());
+      Map<HookPoint, NDArray> recorded = new LinkedHashMap<>();
+      if (aux) {
+        for (AuxHead head : heads) {
+          recorded.put(HookPoint.lmResid(head.layer()), null);
+        }
+      }
       ForwardTap tap =
           (point, activation) -> {
-            if (aux && point.equals(auxPoint)) {
+            if (recorded.containsKey(point)) {
               activation.attach(sm);
-              recorded[0] = activation;
+              recorded.put(point, activation);
             }
             return activation;
           };
@@ -193,12 +197,13 @@ final class TinyTrainer {
       answerLoss = loss.getFloat();
       accuracy = accuracy(logp, b.answerIds);
       if (aux) {
-        int k = b.auxRows.length;
-        NDArray select = sm.create(oneHot(b.auxRows, n * t), new Shape(k, n * t));
-        NDArray words = select.matMul(recorded[0].reshape(n * t, hidden));
         NDArray al = null;
         for (int i = 0; i < heads.size(); i++) {
-          NDArray hl = headLoss(sm, words, params, heads.get(i), b.auxTargets[i]);
+          AuxHead head = heads.get(i);
+          int[] rows = b.auxRows[i];
+          NDArray select = sm.create(oneHot(rows, n * t), new Shape(rows.length, n * t));
+          NDArray read = select.matMul(recorded.get(HookPoint.lmResid(head.layer())).reshape(n * t, hidden));
+          NDArray hl = headLoss(sm, read, params, head, b.auxTargets[i]);
           al = al == null ? hl : al.add(hl);
         }
         auxLoss = al.getFloat();
@@ -351,9 +356,9 @@ final class TinyTrainer {
     float[] pixels;
     int[] answerRows;
     int[] answerIds;
-    /** Flat rows ({@code sample * length + position}) of the words the auxiliary heads read. */
-    int[] auxRows;
-    /** Per head, the label of each row of {@link #auxRows}. */
+    /** Per head, the flat rows ({@code sample * length + position}) it reads. */
+    int[][] auxRows;
+    /** Per head, the label of each of its rows. */
     int[][] auxTargets;
   }
 
@@ -363,8 +368,8 @@ final class TinyTrainer {
     private final List<int[]> ids = new ArrayList<>();
     private final List<float[]> images = new ArrayList<>();
     private final List<Integer> answers = new ArrayList<>();
-    private final List<int[]> wordPositions = new ArrayList<>();
-    private final List<int[][]> wordLabels = new ArrayList<>();
+    private final List<int[][]> positions = new ArrayList<>();
+    private final List<int[][]> labels = new ArrayList<>();
 
     BatchBuilder(int heads) {
       this.heads = heads;
@@ -376,15 +381,18 @@ final class TinyTrainer {
      * @param tokenIds the prompt's token ids, image tokens expanded
      * @param pixels each image's (or frame's) pixel values, in sequence order
      * @param answerId the correct answer's token id
-     * @param positions the positions of the words the auxiliary heads read
-     * @param labels per position, one label per head
+     * @param headPositions per auxiliary head, the positions it reads
+     * @param headLabels per auxiliary head, the label of each of those positions
      */
-    void add(int[] tokenIds, List<float[]> pixels, int answerId, int[] positions, int[][] labels) {
+    void add(int[] tokenIds, List<float[]> pixels, int answerId, int[][] headPositions, int[][] headLabels) {
+      if (headPositions.length != heads || headLabels.length != heads) {
+        throw new IllegalArgumentException("expected positions and labels for " + heads + " head(s)");
+      }
       ids.add(tokenIds);
       images.addAll(pixels);
       answers.add(answerId);
-      wordPositions.add(positions);
-      wordLabels.add(labels);
+      positions.add(headPositions);
+      labels.add(headLabels);
     }
 
     Batch build(int padId) {
@@ -403,8 +411,6 @@ final class TinyTrainer {
       }
       b.answerRows = new int[n];
       b.answerIds = new int[n];
-      List<Integer> rows = new ArrayList<>();
-      List<int[]> labels = new ArrayList<>();
       for (int i = 0; i < n; i++) {
         int[] s = ids.get(i);
         for (int j = 0; j < maxLen; j++) {
@@ -412,18 +418,21 @@ final class TinyTrainer {
         }
         b.answerRows[i] = i * maxLen + s.length - 1;
         b.answerIds[i] = answers.get(i);
-        int[] pos = wordPositions.get(i);
-        for (int k = 0; k < pos.length; k++) {
-          rows.add(i * maxLen + pos[k]);
-          labels.add(wordLabels.get(i)[k]);
-        }
       }
-      b.auxRows = rows.stream().mapToInt(Integer::intValue).toArray();
-      b.auxTargets = new int[heads][labels.size()];
-      for (int k = 0; k < labels.size(); k++) {
-        for (int h = 0; h < heads; h++) {
-          b.auxTargets[h][k] = labels.get(k)[h];
+      b.auxRows = new int[heads][];
+      b.auxTargets = new int[heads][];
+      for (int h = 0; h < heads; h++) {
+        List<Integer> rows = new ArrayList<>();
+        List<Integer> targets = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+          int[] pos = positions.get(i)[h];
+          for (int k = 0; k < pos.length; k++) {
+            rows.add(i * maxLen + pos[k]);
+            targets.add(labels.get(i)[h][k]);
+          }
         }
+        b.auxRows[h] = rows.stream().mapToInt(Integer::intValue).toArray();
+        b.auxTargets[h] = targets.stream().mapToInt(Integer::intValue).toArray();
       }
       return b;
     }

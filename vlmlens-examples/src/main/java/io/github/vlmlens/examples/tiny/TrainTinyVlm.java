@@ -118,12 +118,12 @@ public final class TrainTinyVlm implements Callable<Integer> {
     int m = TinyVlmRecipe.grid().gridSize();
     List<TinyTrainer.AuxHead> heads =
         List.of(
-            new TinyTrainer.AuxHead("row_head", m),
-            new TinyTrainer.AuxHead("column_head", m),
-            new TinyTrainer.AuxHead("color_head", PaletteColor.values().length));
+            new TinyTrainer.AuxHead("row_head", m, AUX_LAYER),
+            new TinyTrainer.AuxHead("column_head", m, AUX_LAYER),
+            new TinyTrainer.AuxHead("color_head", PaletteColor.values().length, AUX_LAYER));
     TinyTrainer.Settings settings =
         new TinyTrainer.Settings(
-            steps, learningRate, warmup, control ? 0 : auxSteps, auxWeight, AUX_LAYER, seed, evalEvery);
+            steps, learningRate, warmup, control ? 0 : auxSteps, auxWeight, seed, evalEvery);
 
     try (LlavaModel model = initialModel(config);
         HookedLlava hooked =
@@ -285,17 +285,19 @@ public final class TrainTinyVlm implements Callable<Integer> {
       Tokenization t = hooked.tokenize(TinyVlmRecipe.PROMPT.input(image, q.text()));
       List<String> words = q.objectWords();
       int[] positions = new int[words.size()];
-      int[][] labels = new int[words.size()][];
+      int[][] labels = new int[3][words.size()];
       int m = p.grid().gridSize();
       for (int k = 0; k < words.size(); k++) {
         String w = words.get(k);
         positions[k] = t.lastSubToken(w);
         var placed = w.equals(p.b().word()) ? p.b() : p.a();
         int cell = placed.cell().index(m);
-        labels[k] = new int[] {cell / m, cell % m, placed.color().ordinal()};
+        labels[0][k] = cell / m;
+        labels[1][k] = cell % m;
+        labels[2][k] = placed.color().ordinal();
       }
       b.add(t.ids(), List.of(hooked.pixelValues(image)), hooked.answerTokenId(q.correctAnswer().orElseThrow()),
-          positions, labels);
+          new int[][] {positions, positions, positions}, labels);
     }
     return b.build(TinyVlmRecipe.PAD_ID);
   }

@@ -1,0 +1,69 @@
+package io.github.vlmlens.examples.tiny;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.github.vlmlens.temporal.video.Appearance;
+import io.github.vlmlens.temporal.video.ObjectVideo;
+import io.github.vlmlens.temporal.video.SceneStyle;
+import io.github.vlmlens.temporal.video.SceneVideo;
+import io.github.vlmlens.temporal.video.VideoObject;
+import io.github.vlmlens.temporal.video.VideoSpec;
+import org.junit.jupiter.api.Test;
+
+/** The labels the tiny video model's auxiliary heads are trained on. */
+class TrainTinyVideoVlmTest {
+  private static final VideoSpec SPEC = TinyVideoVlmRecipe.video();
+
+  @Test
+  void contentLabelsNameTheObjectCoveringEachPatch() {
+    // 14 px objects in 32 px frames cut into 16 px patches: the square at (0, 0) lies in the
+    // top-left patch only, the disk at (0, 18) in the bottom-left one, the plus at (10, 0) straddles
+    // both top patches.
+    ObjectVideo v =
+        ObjectVideo.of(
+            SPEC, new Appearance(VideoObject.SQUARE, 2, 0, 0), new Appearance(VideoObject.DISK, 5, 0, 18));
+    int[] labels = TrainTinyVideoVlm.contentLabels(v);
+    assertEquals(SPEC.frames() * 4, labels.length);
+    int square = 1 + VideoObject.SQUARE.ordinal();
+    int disk = 1 + VideoObject.DISK.ordinal();
+    for (int f = 0; f < SPEC.frames(); f++) {
+      int[] expected = f == 2 ? new int[] {square, 0, 0, 0} : f == 5 ? new int[] {0, 0, disk, 0} : new int[4];
+      for (int p = 0; p < 4; p++) {
+        assertEquals(expected[p], labels[f * 4 + p], "frame " + f + " patch " + p);
+      }
+    }
+    ObjectVideo sharing =
+        ObjectVideo.of(
+            SPEC, new Appearance(VideoObject.PLUS, 0, 10, 0), new Appearance(VideoObject.BAR, 0, 0, 18));
+    int plus = 1 + VideoObject.PLUS.ordinal();
+    int[] first = java.util.Arrays.copyOf(TrainTinyVideoVlm.contentLabels(sharing), 4);
+    assertEquals(plus, first[0]);
+    assertEquals(plus, first[1]);
+    assertEquals(1 + VideoObject.BAR.ordinal(), first[2]);
+  }
+
+  @Test
+  void contentLabelsOfASceneVideoNameTheSceneOfEachFrame() {
+    SceneVideo v = SceneVideo.of(SPEC, SceneStyle.DOTS, SceneStyle.WAVES, false, 3);
+    int[] labels = TrainTinyVideoVlm.contentLabels(v);
+    int objects = VideoObject.values().length;
+    for (int f = 0; f < SPEC.frames(); f++) {
+      SceneStyle shown = f < 3 ? SceneStyle.WAVES : SceneStyle.DOTS;
+      for (int p = 0; p < 4; p++) {
+        assertEquals(1 + objects + shown.ordinal(), labels[f * 4 + p], "frame " + f);
+      }
+    }
+  }
+
+  @Test
+  void firstFrameIsWhereTheWordsObjectOrSceneFirstShows() {
+    ObjectVideo v =
+        ObjectVideo.of(
+            SPEC, new Appearance(VideoObject.KITE, 6, 0, 0), new Appearance(VideoObject.BAR, 1, 0, 0));
+    assertEquals(6, TrainTinyVideoVlm.firstFrame(v, "kite"));
+    assertEquals(1, TrainTinyVideoVlm.firstFrame(v, "bar"));
+    SceneVideo s = SceneVideo.of(SPEC, SceneStyle.DOTS, SceneStyle.WAVES, true, 5);
+    assertEquals(0, TrainTinyVideoVlm.firstFrame(s, SceneStyle.DOTS.word()));
+    assertEquals(5, TrainTinyVideoVlm.firstFrame(s, SceneStyle.WAVES.word()));
+  }
+}
