@@ -92,7 +92,7 @@ public final class TrainTinyVideoVlm implements Callable<Integer> {
 
   @Option(
       names = "--no-grounding",
-      description = "Drop the auxiliary head that reads each image token's object or scene at lm.0 (kept by default).")
+      description = "Drop the auxiliary head that reads, at lm.0, the object or scene each image token shows and each object word names (kept by default).")
   boolean noGrounding;
 
   @Option(names = "--seed", defaultValue = "7", description = "Seed of weights and batches (default ${DEFAULT-VALUE}).")
@@ -196,6 +196,14 @@ public final class TrainTinyVideoVlm implements Callable<Integer> {
     return out;
   }
 
+  /** The content class an object word names: {@code 1 + object} or {@code 1 + objects + scene}. */
+  static int wordClass(String word) {
+    return VideoObject.ofWord(word)
+        .map(o -> 1 + o.ordinal())
+        .or(() -> SceneStyle.ofWord(word).map(sc -> 1 + VideoObject.values().length + sc.ordinal()))
+        .orElseThrow(() -> new IllegalArgumentException("'" + word + "' names no object or scene"));
+  }
+
   private static int coveredPixels(Appearance a, int size, int patchRow, int patchColumn) {
     boolean[] mask = a.object().mask(size);
     int p = TinyVideoVlmRecipe.PATCH_SIZE;
@@ -234,8 +242,16 @@ public final class TrainTinyVideoVlm implements Callable<Integer> {
         labels[0][k] = firstFrame(video, words.get(k));
       }
       if (heads > 1) {
-        positions[1] = t.imagePositions().resolve(t.length());
-        labels[1] = contentLabels(video);
+        // The same head reads the image tokens and the object words (their embeddings), so a word
+        // and the tokens showing its object or scene land in the same linearly separable region.
+        int[] image = t.imagePositions().resolve(t.length());
+        int[] content = contentLabels(video);
+        positions[1] = java.util.Arrays.copyOf(image, image.length + words.size());
+        labels[1] = java.util.Arrays.copyOf(content, content.length + words.size());
+        for (int k = 0; k < words.size(); k++) {
+          positions[1][image.length + k] = positions[0][k];
+          labels[1][image.length + k] = wordClass(words.get(k));
+        }
       }
       List<float[]> pixels = new ArrayList<>();
       for (RgbImage frame : in.images()) {

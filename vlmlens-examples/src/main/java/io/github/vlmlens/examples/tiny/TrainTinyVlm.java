@@ -89,8 +89,13 @@ public final class TrainTinyVlm implements Callable<Integer> {
       description = "Start from this checkpoint's weights (a previous run's --out) instead of random ones; the optimiser state starts afresh.")
   Path init;
 
-  @Option(names = "--control", description = "Train without the auxiliary cell loss.")
+  @Option(names = "--control", description = "Train without the auxiliary losses.")
   boolean control;
+
+  @Option(
+      names = "--grounding",
+      description = "Add an auxiliary head that reads, at lm.0, the object each image token shows (one token per grid cell) and each object word names.")
+  boolean grounding;
 
   @Option(names = "--seed", defaultValue = "7", description = "Seed of weights and batches (default ${DEFAULT-VALUE}).")
   long seed;
@@ -117,10 +122,14 @@ public final class TrainTinyVlm implements Callable<Integer> {
     Random random = new Random(seed);
     int m = TinyVlmRecipe.grid().gridSize();
     List<TinyTrainer.AuxHead> heads =
-        List.of(
-            new TinyTrainer.AuxHead("row_head", m, AUX_LAYER),
-            new TinyTrainer.AuxHead("column_head", m, AUX_LAYER),
-            new TinyTrainer.AuxHead("color_head", PaletteColor.values().length, AUX_LAYER));
+        new ArrayList<>(
+            List.of(
+                new TinyTrainer.AuxHead("row_head", m, AUX_LAYER),
+                new TinyTrainer.AuxHead("column_head", m, AUX_LAYER),
+                new TinyTrainer.AuxHead("color_head", PaletteColor.values().length, AUX_LAYER)));
+    if (grounding) {
+      heads.add(new TinyTrainer.AuxHead("content_head", 1 + TinyVlmRecipe.objects().size(), 0));
+    }
     TinyTrainer.Settings settings =
         new TinyTrainer.Settings(
             steps, learningRate, warmup, control ? 0 : auxSteps, auxWeight, seed, evalEvery);
@@ -136,7 +145,7 @@ public final class TrainTinyVlm implements Callable<Integer> {
       TinyTrainer.Outcome outcome =
           TinyTrainer.train(
               model, settings, heads,
-              step -> sampleBatch(hooked, train, random, batch, axesAt(step)),
+              step -> sampleBatch(hooked, train, random, batch, axesAt(step), grounding),
               () -> named(evaluate(hooked, split, evalSamples, 99)),
               out);
       model.save(out);
@@ -275,8 +284,10 @@ public final class TrainTinyVlm implements Callable<Integer> {
    * labels of each object word are its object's grid row, grid column and colour.
    */
   static TinyTrainer.Batch sampleBatch(
-      HookedLlava hooked, SceneSampler sampler, Random random, int n, List<QuestionAxis> mix) {
-    TinyTrainer.BatchBuilder b = new TinyTrainer.BatchBuilder(3);
+      HookedLlava hooked, SceneSampler sampler, Random random, int n, List<QuestionAxis> mix,
+      boolean grounding) {
+    List<String> names = TinyVlmRecipe.objects().names();
+    TinyTrainer.BatchBuilder b = new TinyTrainer.BatchBuilder(grounding ? 4 : 3);
     for (int i = 0; i < n; i++) {
       QuestionAxis axis = mix.get(i % mix.size());
       Placement p = sampler.next(random, axis);
@@ -296,8 +307,30 @@ public final class TrainTinyVlm implements Callable<Integer> {
         labels[1][k] = cell % m;
         labels[2][k] = placed.color().ordinal();
       }
+      int[][] headPositions = {positions, positions, positions};
+      if (grounding) {
+        // One image token per grid cell: it shows the object placed in its cell, or nothing; the
+        // same head reads the object words, so a word and its object's token share a class.
+        int[] imageTokens = t.imagePositions().resolve(t.length());
+        if (imageTokens.length != p.grid().cellCount()) {
+          throw new IllegalStateException(
+              "--grounding needs one image token per grid cell, got " + imageTokens.length + " for "
+                  + p.grid().cellCount() + " cells");
+        }
+        int[] content = new int[imageTokens.length + words.size()];
+        int[] where = java.util.Arrays.copyOf(imageTokens, imageTokens.length + words.size());
+        for (var placed : List.of(p.a(), p.b())) {
+          content[placed.cell().index(m)] = 1 + names.indexOf(placed.word());
+        }
+        for (int k = 0; k < words.size(); k++) {
+          where[imageTokens.length + k] = positions[k];
+          content[imageTokens.length + k] = 1 + names.indexOf(words.get(k));
+        }
+        headPositions = new int[][] {positions, positions, positions, where};
+        labels = new int[][] {labels[0], labels[1], labels[2], content};
+      }
       b.add(t.ids(), List.of(hooked.pixelValues(image)), hooked.answerTokenId(q.correctAnswer().orElseThrow()),
-          new int[][] {positions, positions, positions}, labels);
+          headPositions, labels);
     }
     return b.build(TinyVlmRecipe.PAD_ID);
   }
