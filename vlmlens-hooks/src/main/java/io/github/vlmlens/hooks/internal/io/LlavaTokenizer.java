@@ -48,16 +48,18 @@ public final class LlavaTokenizer implements AutoCloseable {
   private final String imageTokenText;
   private final Map<Integer, String> idToToken;
   private final int vocabSize;
+  private final int unknownId;
 
   private LlavaTokenizer(
       Path file, HuggingFaceTokenizer tokenizer, int imageTokenId, int imageTokensPerImage,
-      String imageTokenText, Map<Integer, String> idToToken, int vocabSize) {
+      String imageTokenText, Vocabulary vocabulary, int vocabSize) {
     this.file = file;
     this.tokenizer = tokenizer;
     this.imageTokenId = imageTokenId;
     this.imageTokensPerImage = imageTokensPerImage;
     this.imageTokenText = imageTokenText;
-    this.idToToken = idToToken;
+    this.idToToken = vocabulary.idToToken();
+    this.unknownId = vocabulary.unknownId();
     this.vocabSize = vocabSize;
   }
 
@@ -78,7 +80,8 @@ public final class LlavaTokenizer implements AutoCloseable {
     if (!Files.isRegularFile(tokenizerJson)) {
       throw new CheckpointException("tokenizer file " + tokenizerJson + " does not exist");
     }
-    Map<Integer, String> idToToken = readVocabulary(tokenizerJson);
+    Vocabulary vocabulary = readVocabulary(tokenizerJson);
+    Map<Integer, String> idToToken = vocabulary.idToToken();
     int vocabSize = idToToken.keySet().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;
     String imageText = idToToken.get(imageTokenId);
     if (imageText == null) {
@@ -111,11 +114,16 @@ public final class LlavaTokenizer implements AutoCloseable {
       throw e;
     }
     return new LlavaTokenizer(
-        tokenizerJson, tok, imageTokenId, imageTokensPerImage, imageText, idToToken, vocabSize);
+        tokenizerJson, tok, imageTokenId, imageTokensPerImage, imageText, vocabulary, vocabSize);
   }
 
-  /** The id-to-token table of a tokenizer.json: the model's vocabulary plus its added tokens. */
-  private static Map<Integer, String> readVocabulary(Path file) {
+  /**
+   * A tokenizer.json's id-to-token table (the model's vocabulary plus its added tokens) and the id
+   * of its unknown token ({@code model.unk_token} or, for Unigram, {@code model.unk_id}), -1 if none.
+   */
+  private record Vocabulary(Map<Integer, String> idToToken, int unknownId) {}
+
+  private static Vocabulary readVocabulary(Path file) {
     JsonNode root;
     try {
       root = MAPPER.readTree(Files.readString(file, StandardCharsets.UTF_8));
@@ -165,7 +173,19 @@ public final class LlavaTokenizer implements AutoCloseable {
         }
       }
     }
-    return out;
+    int unknownId = -1;
+    JsonNode unkId = model.get("unk_id");
+    JsonNode unkToken = model.get("unk_token");
+    if (unkId != null && unkId.canConvertToInt()) {
+      unknownId = unkId.intValue();
+    } else if (unkToken != null && unkToken.isTextual()) {
+      for (Map.Entry<Integer, String> e : out.entrySet()) {
+        if (e.getValue().equals(unkToken.textValue())) {
+          unknownId = e.getKey();
+        }
+      }
+    }
+    return new Vocabulary(out, unknownId);
   }
 
   /** The tokenizer file. */
@@ -227,6 +247,11 @@ public final class LlavaTokenizer implements AutoCloseable {
           "answer word '" + word + "' is " + ids.length + " tokens " + Arrays.toString(enc.getTokens())
               + " (ids " + Arrays.toString(ids) + ") under tokenizer " + file
               + "; answer words must be single tokens");
+    }
+    if (ids[0] == unknownId && !word.equals(idToToken.get(unknownId))) {
+      throw new IllegalArgumentException(
+          "answer word '" + word + "' is not in the vocabulary of tokenizer " + file
+              + ": it becomes the unknown token '" + idToToken.get(unknownId) + "' (id " + unknownId + ")");
     }
     return (int) ids[0];
   }

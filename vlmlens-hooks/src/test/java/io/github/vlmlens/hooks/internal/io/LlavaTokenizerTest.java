@@ -104,6 +104,14 @@ class LlavaTokenizerTest {
       assertEquals(7, possessive.lastToken());
       assertEquals(prompt.indexOf("dog's"), possessive.charStart());
       assertEquals(3, t.word("caf\u00e9").lastToken());
+      // An answer word outside the vocabulary is one token, the unknown one: refused, not read out.
+      IllegalArgumentException unknown =
+          assertThrows(IllegalArgumentException.class, () -> tok.singleTokenId("Before"));
+      assertTrue(
+          unknown.getMessage().contains("'Before' is not in the vocabulary")
+              && unknown.getMessage().contains("'<unk>'"),
+          unknown.getMessage());
+      assertEquals(id("dog"), tok.singleTokenId("dog"));
       assertEquals(8, t.word("\u00e9").lastToken());
       assertEquals(
           List.of("caf\u00e9", "dog's", "\u00e9", "dog"),
