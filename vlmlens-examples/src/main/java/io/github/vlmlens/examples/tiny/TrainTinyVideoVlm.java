@@ -327,8 +327,8 @@ public final class TrainTinyVideoVlm implements Callable<Integer> {
           .append("experiments measure, so such findings on\nthis model are partly by construction; the head is not shipped.\n\n");
       if (!noGrounding) {
         s.append("A second head (same weight) reads from `lm.0.resid_post` which object or scene each image token shows\n")
-            .append("(the object covering most of its 16 px patch, or nothing): without it the model told apart only objects\n")
-            .append("it had seen together, and confused similar ones in held-out pairs.\n\n");
+            .append("(the object covering most of its patch, or nothing) and which one each object word names, so words and the\n")
+            .append("tokens of their objects share one linearly separable code.\n\n");
       }
     }
     s.append("## Held-out accuracy\n\n");

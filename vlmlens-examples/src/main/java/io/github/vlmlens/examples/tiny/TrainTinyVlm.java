@@ -93,14 +93,14 @@ public final class TrainTinyVlm implements Callable<Integer> {
   boolean control;
 
   @Option(
-      names = "--grounding",
-      description = "Add an auxiliary head that reads, at lm.0, the object each image token shows (one token per grid cell) and each object word names.")
-  boolean grounding;
+      names = "--no-grounding",
+      description = "Drop the auxiliary head that reads, at lm.0, the object each image token shows (one token per grid cell) and each object word names (kept by default).")
+  boolean noGrounding;
 
   @Option(names = "--seed", defaultValue = "7", description = "Seed of weights and batches (default ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--eval-every", defaultValue = "200", description = "Held-out evaluation period (default ${DEFAULT-VALUE}).")
+  @Option(names = "--eval-every", defaultValue = "500", description = "Held-out evaluation period (default ${DEFAULT-VALUE}).")
   int evalEvery;
 
   @Option(names = "--eval-samples", defaultValue = "200", description = "Held-out samples per part and question type (default ${DEFAULT-VALUE}).")
@@ -127,7 +127,7 @@ public final class TrainTinyVlm implements Callable<Integer> {
                 new TinyTrainer.AuxHead("row_head", m, AUX_LAYER),
                 new TinyTrainer.AuxHead("column_head", m, AUX_LAYER),
                 new TinyTrainer.AuxHead("color_head", PaletteColor.values().length, AUX_LAYER)));
-    if (grounding) {
+    if (!noGrounding) {
       heads.add(new TinyTrainer.AuxHead("content_head", 1 + TinyVlmRecipe.objects().size(), 0));
     }
     TinyTrainer.Settings settings =
@@ -145,7 +145,7 @@ public final class TrainTinyVlm implements Callable<Integer> {
       TinyTrainer.Outcome outcome =
           TinyTrainer.train(
               model, settings, heads,
-              step -> sampleBatch(hooked, train, random, batch, axesAt(step), grounding),
+              step -> sampleBatch(hooked, train, random, batch, axesAt(step), !noGrounding),
               () -> named(evaluate(hooked, split, evalSamples, 99)),
               out);
       model.save(out);
@@ -246,9 +246,10 @@ public final class TrainTinyVlm implements Callable<Integer> {
     s.append(TinyTrainer.architectureSection(config, params, "", null));
     s.append("## Training\n\n");
     s.append(String.format(Locale.ROOT,
-        "`TrainTinyVlm --steps %d --batch %d --lr %s --warmup %d --aux-steps %d --aux-weight %s --curriculum %s --seed %d%s%s`: %.1f minutes on this machine's CPU (2 cores, shared).%n%n",
+        "`TrainTinyVlm --steps %d --batch %d --lr %s --warmup %d --aux-steps %d --aux-weight %s --curriculum %s --seed %d%s%s%s`: %.1f minutes on this machine's CPU (2 cores, shared).%n%n",
         steps, batch, learningRate, warmup, auxSteps, auxWeight, curriculum, seed,
-        control ? " --control" : "", init == null ? "" : " --init " + init.getFileName(), seconds / 60));
+        control ? " --control" : "", noGrounding ? " --no-grounding" : "",
+        init == null ? "" : " --init " + init.getFileName(), seconds / 60));
     if (init != null) {
       s.append("This run continued from the weights of an earlier run of the program (`--init`), whose own\n")
           .append("model card and log are kept as `stage1_MODEL_CARD.md` and `stage1_training_log.jsonl`.\n\n");
@@ -262,7 +263,13 @@ public final class TrainTinyVlm implements Callable<Integer> {
           .append("column and colour from `lm." + AUX_LAYER + ".resid_post` (4-, 4- and 6-way cross-entropy, summed, weight ").append(auxWeight)
           .append(").\nWithout it this set-up stays at chance. It seeds\n")
           .append("the very routing (object positions carried by the object words) that the experiments measure, so\n")
-          .append("findings about object-word routing on this model are partly by construction; the head is not shipped.\n\n");
+          .append("findings about object-word routing on this model are partly by construction; the heads are not shipped.\n\n");
+      if (!noGrounding) {
+        s.append("A grounding head (same weight) reads from `lm.0.resid_post` which object each image token shows (one\n")
+            .append("token per grid cell: the object placed in it, or nothing) and which object each object word names, so\n")
+            .append("words and the tokens of their objects share one linearly separable code. Without it (`--no-grounding`)\n")
+            .append("held-out object pairs reached 0.95-0.98 after 5,000 steps and 0.94-0.98 after 8,000.\n\n");
+      }
     }
     s.append("## Held-out accuracy\n\n");
     s.append("Most likely next token over the whole vocabulary, 500 samples per cell, object pairs and/or placements never seen in training:\n\n");
@@ -314,7 +321,7 @@ public final class TrainTinyVlm implements Callable<Integer> {
         int[] imageTokens = t.imagePositions().resolve(t.length());
         if (imageTokens.length != p.grid().cellCount()) {
           throw new IllegalStateException(
-              "--grounding needs one image token per grid cell, got " + imageTokens.length + " for "
+              "the grounding head needs one image token per grid cell, got " + imageTokens.length + " for "
                   + p.grid().cellCount() + " cells");
         }
         int[] content = new int[imageTokens.length + words.size()];

@@ -1,6 +1,8 @@
 package io.github.vlmlens.examples.tiny;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.github.vlmlens.temporal.video.Appearance;
 import io.github.vlmlens.temporal.video.ObjectVideo;
@@ -15,31 +17,26 @@ class TrainTinyVideoVlmTest {
   private static final VideoSpec SPEC = TinyVideoVlmRecipe.video();
 
   @Test
-  void contentLabelsNameTheObjectCoveringEachPatch() {
-    // 14 px objects in 32 px frames cut into 16 px patches: the square at (0, 0) lies in the
-    // top-left patch only, the disk at (0, 18) in the bottom-left one, the plus at (10, 0) straddles
-    // both top patches.
+  void contentLabelsNameTheObjectOfEachFrame() {
+    // One 32 px patch per frame: its label is the object shown in it, or 0.
+    assertEquals(32, TinyVideoVlmRecipe.PATCH_SIZE);
     ObjectVideo v =
         ObjectVideo.of(
-            SPEC, new Appearance(VideoObject.SQUARE, 2, 0, 0), new Appearance(VideoObject.DISK, 5, 0, 18));
+            SPEC, new Appearance(VideoObject.SQUARE, 2, 0, 0), new Appearance(VideoObject.DISK, 5, 10, 18));
     int[] labels = TrainTinyVideoVlm.contentLabels(v);
-    assertEquals(SPEC.frames() * 4, labels.length);
-    int square = 1 + VideoObject.SQUARE.ordinal();
-    int disk = 1 + VideoObject.DISK.ordinal();
-    for (int f = 0; f < SPEC.frames(); f++) {
-      int[] expected = f == 2 ? new int[] {square, 0, 0, 0} : f == 5 ? new int[] {0, 0, disk, 0} : new int[4];
-      for (int p = 0; p < 4; p++) {
-        assertEquals(expected[p], labels[f * 4 + p], "frame " + f + " patch " + p);
-      }
-    }
-    ObjectVideo sharing =
-        ObjectVideo.of(
-            SPEC, new Appearance(VideoObject.PLUS, 0, 10, 0), new Appearance(VideoObject.BAR, 0, 0, 18));
-    int plus = 1 + VideoObject.PLUS.ordinal();
-    int[] first = java.util.Arrays.copyOf(TrainTinyVideoVlm.contentLabels(sharing), 4);
-    assertEquals(plus, first[0]);
-    assertEquals(plus, first[1]);
-    assertEquals(1 + VideoObject.BAR.ordinal(), first[2]);
+    int[] expected = new int[SPEC.frames()];
+    expected[2] = 1 + VideoObject.SQUARE.ordinal();
+    expected[5] = 1 + VideoObject.DISK.ordinal();
+    assertArrayEquals(expected, labels);
+  }
+
+  @Test
+  void wordClassesMatchTheContentLabelsOfTheirObjectsAndScenes() {
+    assertEquals(1 + VideoObject.KITE.ordinal(), TrainTinyVideoVlm.wordClass("kite"));
+    assertEquals(
+        1 + VideoObject.values().length + SceneStyle.WAVES.ordinal(),
+        TrainTinyVideoVlm.wordClass(SceneStyle.WAVES.word()));
+    assertThrows(IllegalArgumentException.class, () -> TrainTinyVideoVlm.wordClass("dog"));
   }
 
   @Test
@@ -49,9 +46,7 @@ class TrainTinyVideoVlmTest {
     int objects = VideoObject.values().length;
     for (int f = 0; f < SPEC.frames(); f++) {
       SceneStyle shown = f < 3 ? SceneStyle.WAVES : SceneStyle.DOTS;
-      for (int p = 0; p < 4; p++) {
-        assertEquals(1 + objects + shown.ordinal(), labels[f * 4 + p], "frame " + f);
-      }
+      assertEquals(1 + objects + shown.ordinal(), labels[f], "frame " + f);
     }
   }
 
