@@ -13,8 +13,8 @@ import java.util.List;
 
 /**
  * What the bundled tiny video VLM is: the tiny LLaVA architecture of {@link TinyVlmRecipe} on
- * 32 px frames, each one patch (so an 8-frame video fills 8 image tokens, frame after frame), a
- * word-level vocabulary of the temporal questions with lower-case answers, and the object
+ * 32 px frames cut into four 16 px patches (so an 8-frame video fills 32 image tokens, frame after
+ * frame), a word-level vocabulary of the temporal questions with lower-case answers, and the object
  * pair split it was trained on. The training program and the tests share it.
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
@@ -25,8 +25,8 @@ public final class TinyVideoVlmRecipe {
   public static final AnswerForm ANSWER_FORM = AnswerForm.LOWERCASE;
   /** The seed of the held-out split of object pairs (the temporal analyses' default). */
   public static final long SPLIT_SEED = 2026L;
-  /** The vision patch side: one 32 px frame becomes one image token. */
-  public static final int PATCH_SIZE = 32;
+  /** The vision patch side: one 32 px frame becomes 2 x 2 image tokens. */
+  public static final int PATCH_SIZE = 16;
 
   private TinyVideoVlmRecipe() {}
 

@@ -87,6 +87,12 @@ public final class TrainTinyVideoVlm implements Callable<Integer> {
   @Option(names = "--scene-every", defaultValue = "3", description = "Every n-th sample of a batch is a scene video (default ${DEFAULT-VALUE}).")
   int sceneEvery;
 
+  @Option(
+      names = "--recolor",
+      defaultValue = "0.5",
+      description = "Fraction of training object videos whose two objects are drawn in random colours of the objects' palette, so shape and not colour names them (default ${DEFAULT-VALUE}).")
+  double recolor;
+
   @Option(names = "--control", description = "Train without the auxiliary losses.")
   boolean control;
 
@@ -139,7 +145,7 @@ public final class TrainTinyVideoVlm implements Callable<Integer> {
       TinyTrainer.Outcome outcome =
           TinyTrainer.train(
               model, settings, heads,
-              step -> sampleBatch(hooked, train, random, batch, sceneEvery, heads.size()),
+              step -> sampleBatch(hooked, train, random, batch, sceneEvery, recolor, heads.size()),
               () -> evaluate(hooked, evalSamples, 99),
               out);
       model.save(out);
@@ -196,6 +202,28 @@ public final class TrainTinyVideoVlm implements Callable<Integer> {
     return out;
   }
 
+  /**
+   * The video's frames with each object painted in a colour drawn uniformly from the objects'
+   * palette (the two draws are independent). Each object shows in its own frame only, so its pixels
+   * are the ones of its canonical colour in that frame.
+   */
+  static List<RgbImage> recolored(ObjectVideo video, Random random) {
+    VideoObject[] palette = VideoObject.values();
+    List<RgbImage> frames = new ArrayList<>(video.frames());
+    for (Appearance a : List.of(video.first(), video.second())) {
+      int to = palette[random.nextInt(palette.length)].rgb();
+      RgbImage f = frames.get(a.frame());
+      int[] px = f.pixels();
+      for (int i = 0; i < px.length; i++) {
+        if (px[i] == a.object().rgb()) {
+          px[i] = to;
+        }
+      }
+      frames.set(a.frame(), RgbImage.of(f.width(), f.height(), px));
+    }
+    return frames;
+  }
+
   /** The content class an object word names: {@code 1 + object} or {@code 1 + objects + scene}. */
   static int wordClass(String word) {
     return VideoObject.ofWord(word)
@@ -224,13 +252,17 @@ public final class TrainTinyVideoVlm implements Callable<Integer> {
   }
 
   private static TinyTrainer.Batch sampleBatch(
-      HookedLlava hooked, VideoSampler sampler, Random random, int n, int sceneEvery, int heads) {
+      HookedLlava hooked, VideoSampler sampler, Random random, int n, int sceneEvery, double recolor,
+      int heads) {
     TinyTrainer.BatchBuilder b = new TinyTrainer.BatchBuilder(heads);
     for (int i = 0; i < n; i++) {
       TemporalVideo video =
           i % sceneEvery == sceneEvery - 1 ? sampler.sceneVideo(random) : sampler.objectVideo(random);
       TemporalQuestion q = video.question();
       VlmInput in = input(video);
+      if (video instanceof ObjectVideo v && random.nextDouble() < recolor) {
+        in = in.withImages(recolored(v, random));
+      }
       Tokenization t = hooked.tokenize(in);
       List<String> words = q.objectWords();
       int[][] positions = new int[heads][];
@@ -312,12 +344,13 @@ public final class TrainTinyVideoVlm implements Callable<Integer> {
         "frames encoded one by one and placed in time order where the prompt's video placeholder stands"));
     s.append("## Training\n\n");
     s.append(String.format(Locale.ROOT,
-        "`TrainTinyVideoVlm --steps %d --batch %d --lr %s --warmup %d --aux-steps %d --aux-weight %s --aux-layer %d --scene-every %d --seed %d%s%s`: %.1f minutes on this machine's CPU (2 cores, shared).%n%n",
-        steps, batch, learningRate, warmup, auxSteps, auxWeight, auxLayer, sceneEvery, seed,
+        "`TrainTinyVideoVlm --steps %d --batch %d --lr %s --warmup %d --aux-steps %d --aux-weight %s --aux-layer %d --scene-every %d --recolor %s --seed %d%s%s`: %.1f minutes on this machine's CPU (2 cores, shared).%n%n",
+        steps, batch, learningRate, warmup, auxSteps, auxWeight, auxLayer, sceneEvery, recolor, seed,
         control ? " --control" : "", noGrounding ? " --no-grounding" : "", outcome.seconds() / 60));
     s.append("Loss on the answer token only (cross-entropy over the whole vocabulary), AdamW, warm-up then\n")
         .append("cosine decay, gradient norm clipped at 1, fresh batches every step; every ").append(sceneEvery)
-        .append("-th sample is a scene video, the others object videos of the training pairs.\n\n");
+        .append("-th sample is a scene video, the others object videos of the training pairs; a fraction ")
+        .append(recolor).append(" of those\nshow their objects in random colours of the palette, so that shape, not colour alone, names an object.\n\n");
     if (!control) {
       s.append("**An auxiliary temporal loss was used** for the first ").append(auxSteps)
           .append(" steps: a linear head reads from `lm.").append(auxLayer)

@@ -3,6 +3,7 @@ package io.github.vlmlens.examples.tiny;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.vlmlens.temporal.video.Appearance;
 import io.github.vlmlens.temporal.video.ObjectVideo;
@@ -17,17 +18,32 @@ class TrainTinyVideoVlmTest {
   private static final VideoSpec SPEC = TinyVideoVlmRecipe.video();
 
   @Test
-  void contentLabelsNameTheObjectOfEachFrame() {
-    // One 32 px patch per frame: its label is the object shown in it, or 0.
-    assertEquals(32, TinyVideoVlmRecipe.PATCH_SIZE);
+  void contentLabelsNameTheObjectCoveringEachPatch() {
+    assertEquals(16, TinyVideoVlmRecipe.PATCH_SIZE);
+    // 14 px objects in 32 px frames cut into 16 px patches: the square at (0, 0) lies in the
+    // top-left patch only, the disk at (0, 18) in the bottom-left one, the plus at (10, 0) straddles
+    // both top patches.
     ObjectVideo v =
         ObjectVideo.of(
-            SPEC, new Appearance(VideoObject.SQUARE, 2, 0, 0), new Appearance(VideoObject.DISK, 5, 10, 18));
+            SPEC, new Appearance(VideoObject.SQUARE, 2, 0, 0), new Appearance(VideoObject.DISK, 5, 0, 18));
     int[] labels = TrainTinyVideoVlm.contentLabels(v);
-    int[] expected = new int[SPEC.frames()];
-    expected[2] = 1 + VideoObject.SQUARE.ordinal();
-    expected[5] = 1 + VideoObject.DISK.ordinal();
-    assertArrayEquals(expected, labels);
+    assertEquals(SPEC.frames() * 4, labels.length);
+    int square = 1 + VideoObject.SQUARE.ordinal();
+    int disk = 1 + VideoObject.DISK.ordinal();
+    for (int f = 0; f < SPEC.frames(); f++) {
+      int[] expected = f == 2 ? new int[] {square, 0, 0, 0} : f == 5 ? new int[] {0, 0, disk, 0} : new int[4];
+      for (int p = 0; p < 4; p++) {
+        assertEquals(expected[p], labels[f * 4 + p], "frame " + f + " patch " + p);
+      }
+    }
+    ObjectVideo sharing =
+        ObjectVideo.of(
+            SPEC, new Appearance(VideoObject.PLUS, 0, 10, 0), new Appearance(VideoObject.BAR, 0, 0, 18));
+    int plus = 1 + VideoObject.PLUS.ordinal();
+    int[] first = java.util.Arrays.copyOf(TrainTinyVideoVlm.contentLabels(sharing), 4);
+    assertEquals(plus, first[0]);
+    assertEquals(plus, first[1]);
+    assertEquals(1 + VideoObject.BAR.ordinal(), first[2]);
   }
 
   @Test
@@ -46,7 +62,34 @@ class TrainTinyVideoVlmTest {
     int objects = VideoObject.values().length;
     for (int f = 0; f < SPEC.frames(); f++) {
       SceneStyle shown = f < 3 ? SceneStyle.WAVES : SceneStyle.DOTS;
-      assertEquals(1 + objects + shown.ordinal(), labels[f], "frame " + f);
+      for (int p = 0; p < 4; p++) {
+        assertEquals(1 + objects + shown.ordinal(), labels[f * 4 + p], "frame " + f);
+      }
+    }
+  }
+
+  @Test
+  void recoloringRepaintsOnlyTheObjectsPixels() {
+    ObjectVideo v =
+        ObjectVideo.of(
+            SPEC, new Appearance(VideoObject.SQUARE, 2, 0, 0), new Appearance(VideoObject.DISK, 5, 10, 18));
+    java.util.List<io.github.vlmlens.core.RgbImage> original = v.frames();
+    java.util.List<io.github.vlmlens.core.RgbImage> recolored = TrainTinyVideoVlm.recolored(v, new java.util.Random(3));
+    java.util.Set<Integer> palette = new java.util.HashSet<>();
+    for (VideoObject o : VideoObject.values()) {
+      palette.add(o.rgb());
+    }
+    for (int f = 0; f < SPEC.frames(); f++) {
+      int[] a = original.get(f).pixels();
+      int[] b = recolored.get(f).pixels();
+      java.util.Set<Integer> colours = new java.util.HashSet<>();
+      for (int i = 0; i < a.length; i++) {
+        assertEquals(a[i] == 0, b[i] == 0, "frame " + f + " pixel " + i + ": the shape is kept");
+        if (b[i] != 0) {
+          colours.add(b[i]);
+        }
+      }
+      assertTrue(colours.size() <= 1 && palette.containsAll(colours), "frame " + f + ": " + colours);
     }
   }
 
