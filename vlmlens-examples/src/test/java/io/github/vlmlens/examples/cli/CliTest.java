@@ -44,6 +44,12 @@ class CliTest {
   }
 
   @Test
+  void hookPointsOfTheTinyVideoModel() {
+    String[] r = run("hook-points", "--model", "tiny-video");
+    assertEquals("0", r[0], r[2]);
+  }
+
+  @Test
   void hookPointsOfTheTinyModel() {
     String[] r = run("hook-points");
     assertEquals("0", r[0], r[2]);

@@ -82,6 +82,15 @@ class TemporalCliTest {
   }
 
   @Test
+  void temporalSwapRunsOnTheBundledTinyVideoModelByDefault(@TempDir Path tmp) throws IOException {
+    Path out = tmp.resolve("swap");
+    String[] r = run("temporal-swap", "--samples", "6", "--layers", "0,3", "--no-progress", "--out", out.toString());
+    assertEquals("0", r[0], r[2]);
+    assertTrue(Files.isRegularFile(out.resolve("result.json")));
+    assertTrue(Files.readString(out.resolve("report.html")).contains("<img"));
+  }
+
+  @Test
   void theTinyVideoModelIsRefusedWhereAnImageModelIsNeeded(@TempDir Path tmp) {
     assertUsageError(
         "the bundled tiny video VLM answers temporal questions only; use --model tiny here",
