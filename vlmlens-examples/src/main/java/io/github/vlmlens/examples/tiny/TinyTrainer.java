@@ -201,13 +201,18 @@ final class TinyTrainer {
         for (int i = 0; i < heads.size(); i++) {
           AuxHead head = heads.get(i);
           int[] rows = b.auxRows[i];
+          if (rows.length == 0) {
+            continue; // no token of this batch has the head's label
+          }
           NDArray select = sm.create(oneHot(rows, n * t), new Shape(rows.length, n * t));
           NDArray read = select.matMul(recorded.get(HookPoint.lmResid(head.layer())).reshape(n * t, hidden));
           NDArray hl = headLoss(sm, read, params, head, b.auxTargets[i]);
           al = al == null ? hl : al.add(hl);
         }
-        auxLoss = al.getFloat();
-        loss = loss.add(al.mul(scalar(sm, s.auxWeight())));
+        if (al != null) {
+          auxLoss = al.getFloat();
+          loss = loss.add(al.mul(scalar(sm, s.auxWeight())));
+        }
       }
       total = loss.getFloat();
       gc.backward(loss);

@@ -33,6 +33,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -93,6 +94,11 @@ public final class TrainTinyVideoVlm implements Callable<Integer> {
       description = "Fraction of training object videos whose two objects are drawn in random colours of the objects' palette, so shape and not colour names them (default ${DEFAULT-VALUE}).")
   double recolor;
 
+  @Option(
+      names = "--no-column-head",
+      description = "Drop the auxiliary head that reads, at the frame head's layer, each object word's horizontal position (one of 4 columns; kept by default).")
+  boolean noColumnHead;
+
   @Option(names = "--control", description = "Train without the auxiliary losses.")
   boolean control;
 
@@ -128,9 +134,12 @@ public final class TrainTinyVideoVlm implements Callable<Integer> {
         VideoSampler.of(TinyVideoVlmRecipe.video()).withPairs(split, ObjectPairSplit.Part.TRAIN);
     Random random = new Random(seed);
     List<TinyTrainer.AuxHead> heads = new ArrayList<>();
-    heads.add(new TinyTrainer.AuxHead("frame_head", TinyVideoVlmRecipe.video().frames(), auxLayer));
+    heads.add(new TinyTrainer.AuxHead(FRAME_HEAD, TinyVideoVlmRecipe.video().frames(), auxLayer));
     if (!noGrounding) {
-      heads.add(new TinyTrainer.AuxHead("content_head", CONTENT_CLASSES, 0));
+      heads.add(new TinyTrainer.AuxHead(CONTENT_HEAD, CONTENT_CLASSES, 0));
+    }
+    if (!noColumnHead) {
+      heads.add(new TinyTrainer.AuxHead(COLUMN_HEAD, COLUMNS, auxLayer));
     }
     TinyTrainer.Settings settings =
         new TinyTrainer.Settings(steps, learningRate, warmup, control ? 0 : auxSteps, auxWeight, seed, evalEvery);
@@ -145,7 +154,7 @@ public final class TrainTinyVideoVlm implements Callable<Integer> {
       TinyTrainer.Outcome outcome =
           TinyTrainer.train(
               model, settings, heads,
-              step -> sampleBatch(hooked, train, random, batch, sceneEvery, recolor, heads.size()),
+              step -> sampleBatch(hooked, train, random, batch, sceneEvery, recolor, heads),
               () -> evaluate(hooked, evalSamples, 99),
               out);
       model.save(out);
@@ -166,6 +175,12 @@ public final class TrainTinyVideoVlm implements Callable<Integer> {
     boolean asked = v.asked().word().equals(word);
     return asked == v.askedFirst() ? 0 : v.switchFrame();
   }
+
+  static final String FRAME_HEAD = "frame_head";
+  static final String CONTENT_HEAD = "content_head";
+  static final String COLUMN_HEAD = "column_head";
+  /** The column head's classes. */
+  static final int COLUMNS = 4;
 
   /** The content head's classes: nothing, each object, each scene. */
   static final int CONTENT_CLASSES = 1 + VideoObject.values().length + SceneStyle.values().length;
@@ -253,8 +268,8 @@ public final class TrainTinyVideoVlm implements Callable<Integer> {
 
   private static TinyTrainer.Batch sampleBatch(
       HookedLlava hooked, VideoSampler sampler, Random random, int n, int sceneEvery, double recolor,
-      int heads) {
-    TinyTrainer.BatchBuilder b = new TinyTrainer.BatchBuilder(heads);
+      List<TinyTrainer.AuxHead> heads) {
+    TinyTrainer.BatchBuilder b = new TinyTrainer.BatchBuilder(heads.size());
     for (int i = 0; i < n; i++) {
       TemporalVideo video =
           i % sceneEvery == sceneEvery - 1 ? sampler.sceneVideo(random) : sampler.objectVideo(random);
@@ -265,24 +280,36 @@ public final class TrainTinyVideoVlm implements Callable<Integer> {
       }
       Tokenization t = hooked.tokenize(in);
       List<String> words = q.objectWords();
-      int[][] positions = new int[heads][];
-      int[][] labels = new int[heads][];
-      positions[0] = new int[words.size()];
-      labels[0] = new int[words.size()];
-      for (int k = 0; k < words.size(); k++) {
-        positions[0][k] = t.lastSubToken(words.get(k));
-        labels[0][k] = firstFrame(video, words.get(k));
-      }
-      if (heads > 1) {
-        // The same head reads the image tokens and the object words (their embeddings), so a word
-        // and the tokens showing its object or scene land in the same linearly separable region.
-        int[] image = t.imagePositions().resolve(t.length());
-        int[] content = contentLabels(video);
-        positions[1] = java.util.Arrays.copyOf(image, image.length + words.size());
-        labels[1] = java.util.Arrays.copyOf(content, content.length + words.size());
-        for (int k = 0; k < words.size(); k++) {
-          positions[1][image.length + k] = positions[0][k];
-          labels[1][image.length + k] = wordClass(words.get(k));
+      int[] wordPositions = words.stream().mapToInt(t::lastSubToken).toArray();
+      int[][] positions = new int[heads.size()][];
+      int[][] labels = new int[heads.size()][];
+      for (int h = 0; h < heads.size(); h++) {
+        switch (heads.get(h).name()) {
+          case FRAME_HEAD:
+            positions[h] = wordPositions;
+            labels[h] = words.stream().mapToInt(w -> firstFrame(video, w)).toArray();
+            break;
+          case CONTENT_HEAD: {
+            // The same head reads the image tokens and the object words (their embeddings), so a
+            // word and the tokens showing its object or scene land in the same linearly separable
+            // region.
+            int[] image = t.imagePositions().resolve(t.length());
+            positions[h] = IntStream.concat(IntStream.of(image), IntStream.of(wordPositions)).toArray();
+            labels[h] =
+                IntStream.concat(IntStream.of(contentLabels(video)), words.stream().mapToInt(TrainTinyVideoVlm::wordClass))
+                    .toArray();
+            break;
+          }
+          case COLUMN_HEAD:
+            // Objects only: a scene fills the frame.
+            positions[h] = video instanceof ObjectVideo ? wordPositions : new int[0];
+            labels[h] =
+                video instanceof ObjectVideo v
+                    ? words.stream().mapToInt(w -> column(v, w)).toArray()
+                    : new int[0];
+            break;
+          default:
+            throw new AssertionError(heads.get(h));
         }
       }
       List<float[]> pixels = new ArrayList<>();
@@ -293,6 +320,16 @@ public final class TrainTinyVideoVlm implements Callable<Integer> {
       b.add(t.ids(), pixels, hooked.answerTokenId(answer), positions, labels);
     }
     return b.build(TinyVlmRecipe.PAD_ID);
+  }
+
+  /**
+   * The column (of {@value #COLUMNS}) of the object a word names: its left edge {@code x} rounded
+   * to the nearest of the positions {@code round(c * maxOffset / (COLUMNS - 1))}, the columns of
+   * the spatiotemporal grid.
+   */
+  static int column(ObjectVideo video, String word) {
+    Appearance a = video.first().object().word().equals(word) ? video.first() : video.second();
+    return (int) Math.round(a.x() * (COLUMNS - 1) / (double) video.spec().maxOffset());
   }
 
   /**
@@ -344,9 +381,10 @@ public final class TrainTinyVideoVlm implements Callable<Integer> {
         "frames encoded one by one and placed in time order where the prompt's video placeholder stands"));
     s.append("## Training\n\n");
     s.append(String.format(Locale.ROOT,
-        "`TrainTinyVideoVlm --steps %d --batch %d --lr %s --warmup %d --aux-steps %d --aux-weight %s --aux-layer %d --scene-every %d --recolor %s --seed %d%s%s`: %.1f minutes on this machine's CPU (2 cores, shared).%n%n",
+        "`TrainTinyVideoVlm --steps %d --batch %d --lr %s --warmup %d --aux-steps %d --aux-weight %s --aux-layer %d --scene-every %d --recolor %s --seed %d%s%s%s`: %.1f minutes on this machine's CPU (2 cores, shared).%n%n",
         steps, batch, learningRate, warmup, auxSteps, auxWeight, auxLayer, sceneEvery, recolor, seed,
-        control ? " --control" : "", noGrounding ? " --no-grounding" : "", outcome.seconds() / 60));
+        control ? " --control" : "", noGrounding ? " --no-grounding" : "", noColumnHead ? " --no-column-head" : "",
+        outcome.seconds() / 60));
     s.append("Loss on the answer token only (cross-entropy over the whole vocabulary), AdamW, warm-up then\n")
         .append("cosine decay, gradient norm clipped at 1, fresh batches every step; one sample in ").append(sceneEvery)
         .append(" is a scene video, the others object videos of the training pairs; a fraction ")
@@ -365,6 +403,12 @@ public final class TrainTinyVideoVlm implements Callable<Integer> {
         s.append("A second head (same weight) reads from `lm.0.resid_post` which object or scene each image token shows\n")
             .append("(the object covering most of its patch, or nothing) and which one each object word names, so words and the\n")
             .append("tokens of their objects share one linearly separable code.\n\n");
+      }
+      if (!noColumnHead) {
+        s.append("A third head (same weight, same layer as the frame head) reads each object word's horizontal position\n")
+            .append("(").append(COLUMNS).append(" columns, those of the spatiotemporal grid). No question asks for it: it seeds the spatial axis that\n")
+            .append("`spatiotemporal-grid` looks for beside the temporal one, so that analysis has something to find on this\n")
+            .append("model; without it the object words carried no column code at all (R^2 0.00).\n\n");
       }
     }
     s.append("## Held-out accuracy\n\n");

@@ -94,6 +94,19 @@ class TrainTinyVideoVlmTest {
   }
 
   @Test
+  void columnsAreThoseOfTheSpatiotemporalGrid() {
+    io.github.vlmlens.temporal.grid.GridConfig grid =
+        io.github.vlmlens.temporal.grid.GridConfig.builder().video(SPEC).columns(TrainTinyVideoVlm.COLUMNS).build();
+    for (int c = 0; c < TrainTinyVideoVlm.COLUMNS; c++) {
+      ObjectVideo v =
+          ObjectVideo.of(
+              SPEC, new Appearance(VideoObject.KITE, 6, grid.columnX(c), 3), new Appearance(VideoObject.BAR, 1, 0, 0));
+      assertEquals(c, TrainTinyVideoVlm.column(v, "kite"), "column " + c);
+      assertEquals(0, TrainTinyVideoVlm.column(v, "bar"));
+    }
+  }
+
+  @Test
   void firstFrameIsWhereTheWordsObjectOrSceneFirstShows() {
     ObjectVideo v =
         ObjectVideo.of(
