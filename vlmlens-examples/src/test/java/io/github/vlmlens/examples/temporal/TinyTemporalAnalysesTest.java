@@ -10,6 +10,9 @@ import io.github.vlmlens.core.analysis.SwapResult;
 import io.github.vlmlens.core.analysis.SwapSet;
 import io.github.vlmlens.examples.tiny.TinyVideoVlm;
 import io.github.vlmlens.examples.tiny.TinyVideoVlmRecipe;
+import io.github.vlmlens.temporal.grid.GridConfig;
+import io.github.vlmlens.temporal.grid.GridResult;
+import io.github.vlmlens.temporal.grid.SpatiotemporalGrid;
 import io.github.vlmlens.temporal.ids.TemporalIdConfig;
 import io.github.vlmlens.temporal.ids.TemporalIdExtraction;
 import io.github.vlmlens.temporal.ids.TemporalIdResult;
@@ -93,6 +96,41 @@ class TinyTemporalAnalysesTest {
       assertTrue(
           fit.rSquaredSamples() > 0.5 && fit.rSquaredSamples() > fit.rSquaredSamplesShuffled() + 0.3,
           "per-sample R^2 " + fit.rSquaredSamples() + " vs shuffled " + fit.rSquaredSamplesShuffled());
+    }
+  }
+
+  @Test
+  void spaceAndTimeAreBothLinearOnTheSpatiotemporalGrid() {
+    GridConfig cfg =
+        GridConfig.builder()
+            .video(TinyVideoVlmRecipe.video())
+            .columns(4)
+            .pairs(TemporalIdConfig.drawPairs(ObjectPairSplit.allPairs(), 2, 5))
+            .layers(LAYER)
+            .seed(5)
+            .build();
+    GridResult.GridLayer g = SpatiotemporalGrid.of(vlm, cfg).withProgressBar(false).run().layer(LAYER);
+    for (GridResult.Fit fit : java.util.List.of(g.spatial(), g.temporal())) {
+      assertTrue(
+          fit.samples() > 0.5 && fit.samples() > fit.samplesShuffled() + 0.3,
+          "per-sample R^2 " + fit.samples() + " vs shuffled " + fit.samplesShuffled() + " (spatial "
+              + g.spatial() + ", temporal " + g.temporal() + ")");
+    }
+    int columns = g.x().length;
+    int frames = g.x()[0].length;
+    double[] columnMeans = new double[columns];
+    double[] frameMeans = new double[frames];
+    for (int c = 0; c < columns; c++) {
+      for (int f = 0; f < frames; f++) {
+        columnMeans[c] += g.x()[c][f] / frames;
+        frameMeans[f] += g.y()[c][f] / columns;
+      }
+    }
+    for (int c = 1; c < columns; c++) {
+      assertTrue(columnMeans[c] > columnMeans[c - 1], "columns out of order: " + Arrays.toString(columnMeans));
+    }
+    for (int f = 1; f < frames; f++) {
+      assertTrue(frameMeans[f] > frameMeans[f - 1], "frames out of order: " + Arrays.toString(frameMeans));
     }
   }
 
