@@ -55,32 +55,11 @@ import picocli.CommandLine.Option;
     name = "train-tiny-video",
     mixinStandardHelpOptions = true,
     description = "Train the tiny video VLM on synthetic temporal questions and write an HF checkpoint.")
-public final class TrainTinyVideoVlm implements Callable<Integer> {
+public final class TrainTinyVideoVlm extends TinyTrainingCommand implements Callable<Integer> {
   /** The parts of the held-out evaluation. */
   static final String HELD_OUT_PAIRS = "held_out_pairs";
   static final String TRAINING_PAIRS = "training_pairs_fresh_videos";
   static final String SCENES = "scenes_fresh_videos";
-
-  @Option(names = "--out", required = true, description = "Checkpoint directory to write.")
-  Path out;
-
-  @Option(names = "--steps", defaultValue = "2000", description = "Training steps (default ${DEFAULT-VALUE}).")
-  int steps;
-
-  @Option(names = "--batch", defaultValue = "32", description = "Batch size (default ${DEFAULT-VALUE}).")
-  int batch;
-
-  @Option(names = "--lr", defaultValue = "1e-3", description = "Peak learning rate (default ${DEFAULT-VALUE}).")
-  float learningRate;
-
-  @Option(names = "--warmup", defaultValue = "100", description = "Warm-up steps (default ${DEFAULT-VALUE}).")
-  int warmup;
-
-  @Option(names = "--aux-steps", defaultValue = "2000", description = "Steps with the auxiliary frame loss (default ${DEFAULT-VALUE}).")
-  int auxSteps;
-
-  @Option(names = "--aux-weight", defaultValue = "0.5", description = "Weight of the auxiliary loss (default ${DEFAULT-VALUE}).")
-  float auxWeight;
 
   @Option(names = "--aux-layer", defaultValue = "2", description = "Decoder layer the auxiliary head reads (default ${DEFAULT-VALUE}).")
   int auxLayer;
@@ -99,22 +78,15 @@ public final class TrainTinyVideoVlm implements Callable<Integer> {
       description = "Drop the auxiliary head that reads, at the frame head's layer, each object word's horizontal position (one of 4 columns; kept by default).")
   boolean noColumnHead;
 
-  @Option(names = "--control", description = "Train without the auxiliary losses.")
-  boolean control;
-
   @Option(
       names = "--no-grounding",
       description = "Drop the auxiliary head that reads, at lm.0, the object or scene each image token shows and each object word names (kept by default).")
   boolean noGrounding;
 
-  @Option(names = "--seed", defaultValue = "7", description = "Seed of weights and batches (default ${DEFAULT-VALUE}).")
-  long seed;
-
-  @Option(names = "--eval-every", defaultValue = "250", description = "Held-out evaluation period (default ${DEFAULT-VALUE}).")
-  int evalEvery;
-
-  @Option(names = "--eval-samples", defaultValue = "200", description = "Held-out videos per part (default ${DEFAULT-VALUE}).")
-  int evalSamples;
+  /** A program with the defaults of the shipped run: 2,000 steps, held-out accuracy every 250. */
+  public TrainTinyVideoVlm() {
+    super(2000, 250);
+  }
 
   /** Runs the training program. */
   public static void main(String[] args) {
@@ -141,8 +113,7 @@ public final class TrainTinyVideoVlm implements Callable<Integer> {
     if (!noColumnHead) {
       heads.add(new TinyTrainer.AuxHead(COLUMN_HEAD, COLUMNS, auxLayer));
     }
-    TinyTrainer.Settings settings =
-        new TinyTrainer.Settings(steps, learningRate, warmup, control ? 0 : auxSteps, auxWeight, seed, evalEvery);
+    TinyTrainer.Settings settings = settings();
     try (LlavaModel model = LlavaModel.initRandom(config, seed, LoadOptions.defaults());
         HookedLlava hooked =
             HookedLlava.of(

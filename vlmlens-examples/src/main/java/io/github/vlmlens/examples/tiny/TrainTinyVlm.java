@@ -49,34 +49,13 @@ import picocli.CommandLine.Option;
     name = "train-tiny",
     mixinStandardHelpOptions = true,
     description = "Train the tiny VLM on synthetic spatial questions and write an HF checkpoint.")
-public final class TrainTinyVlm implements Callable<Integer> {
+public final class TrainTinyVlm extends TinyTrainingCommand implements Callable<Integer> {
   /** The decoder layer whose object-word activations the auxiliary heads read. */
   static final int AUX_LAYER = 1;
   private static final List<QuestionAxis> AXES =
       List.of(QuestionAxis.HORIZONTAL, QuestionAxis.VERTICAL, QuestionAxis.COLOR);
   private static final List<SceneSplit.Part> HELD_OUT =
       List.of(SceneSplit.Part.HELD_OUT_PAIRS, SceneSplit.Part.HELD_OUT_PLACEMENTS, SceneSplit.Part.HELD_OUT_BOTH);
-
-  @Option(names = "--out", required = true, description = "Checkpoint directory to write.")
-  Path out;
-
-  @Option(names = "--steps", defaultValue = "5000", description = "Training steps (default ${DEFAULT-VALUE}).")
-  int steps;
-
-  @Option(names = "--batch", defaultValue = "32", description = "Batch size (default ${DEFAULT-VALUE}).")
-  int batch;
-
-  @Option(names = "--lr", defaultValue = "1e-3", description = "Peak learning rate (default ${DEFAULT-VALUE}).")
-  float learningRate;
-
-  @Option(names = "--warmup", defaultValue = "100", description = "Warm-up steps (default ${DEFAULT-VALUE}).")
-  int warmup;
-
-  @Option(names = "--aux-steps", defaultValue = "5000", description = "Steps with the auxiliary loss (default ${DEFAULT-VALUE}).")
-  int auxSteps;
-
-  @Option(names = "--aux-weight", defaultValue = "0.5", description = "Weight of the auxiliary loss (default ${DEFAULT-VALUE}).")
-  float auxWeight;
 
   @Option(
       names = "--curriculum",
@@ -89,22 +68,15 @@ public final class TrainTinyVlm implements Callable<Integer> {
       description = "Start from this checkpoint's weights (a previous run's --out) instead of random ones; the optimiser state starts afresh.")
   Path init;
 
-  @Option(names = "--control", description = "Train without the auxiliary losses.")
-  boolean control;
-
   @Option(
       names = "--no-grounding",
       description = "Drop the auxiliary head that reads, at lm.0, the object each image token shows (one token per grid cell) and each object word names (kept by default).")
   boolean noGrounding;
 
-  @Option(names = "--seed", defaultValue = "7", description = "Seed of weights and batches (default ${DEFAULT-VALUE}).")
-  long seed;
-
-  @Option(names = "--eval-every", defaultValue = "500", description = "Held-out evaluation period (default ${DEFAULT-VALUE}).")
-  int evalEvery;
-
-  @Option(names = "--eval-samples", defaultValue = "200", description = "Held-out samples per part and question type (default ${DEFAULT-VALUE}).")
-  int evalSamples;
+  /** A program with the defaults of the shipped run: 5,000 steps, held-out accuracy every 500. */
+  public TrainTinyVlm() {
+    super(5000, 500);
+  }
 
   /** Runs the training program. */
   public static void main(String[] args) {
@@ -130,9 +102,7 @@ public final class TrainTinyVlm implements Callable<Integer> {
     if (!noGrounding) {
       heads.add(new TinyTrainer.AuxHead("content_head", 1 + TinyVlmRecipe.objects().size(), 0));
     }
-    TinyTrainer.Settings settings =
-        new TinyTrainer.Settings(
-            steps, learningRate, warmup, control ? 0 : auxSteps, auxWeight, seed, evalEvery);
+    TinyTrainer.Settings settings = settings();
 
     try (LlavaModel model = initialModel(config);
         HookedLlava hooked =
