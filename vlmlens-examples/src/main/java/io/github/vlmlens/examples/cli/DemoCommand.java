@@ -3,12 +3,16 @@ package io.github.vlmlens.examples.cli;
 import io.github.vlmlens.core.HookedVlm;
 import io.github.vlmlens.core.analysis.SwapResult;
 import io.github.vlmlens.core.report.SwapReport;
+import io.github.vlmlens.examples.tiny.TinyVideoVlm;
 import io.github.vlmlens.examples.tiny.TinyVlm;
 import io.github.vlmlens.spatial.ids.ExtractedIds;
 import io.github.vlmlens.spatial.ids.IdReport;
 import io.github.vlmlens.spatial.ids.SpatialIds;
 import io.github.vlmlens.spatial.steer.SteeringReport;
 import io.github.vlmlens.spatial.steer.SteeringResult;
+import io.github.vlmlens.temporal.ids.TemporalIdResult;
+import io.github.vlmlens.temporal.report.TemporalReport;
+import io.github.vlmlens.temporal.swap.TemporalSwap;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -16,14 +20,18 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The first thing to run: the mirror-swap experiment on the bundled tiny VLM. */
+/**
+ * The first thing to run: the mirror-swap experiment, spatial IDs and steering on the bundled tiny
+ * VLM, then the temporal mirror swap and temporal IDs on the bundled tiny video VLM.
+ */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
       "Run the paper's experiments on the bundled tiny VLM and write HTML reports.",
       "Mirror swapping (100 held-out scenes, every layer, four swap sets), then a short",
-      "spatial-ID extraction and adversarial steering; a few minutes on a laptop CPU."
+      "spatial-ID extraction and adversarial steering; then, on the bundled tiny video VLM,",
+      "a temporal mirror swap (60 videos) and temporal IDs; a few minutes on a laptop CPU."
     })
 final class DemoCommand implements Callable<Integer> {
   @Option(names = "--out", defaultValue = "vlmlens-demo", description = "Output directory (default ${DEFAULT-VALUE}).")
@@ -63,6 +71,24 @@ final class DemoCommand implements Callable<Integer> {
       SteeringResult s = steer.run(vlm, ids.ids());
       System.out.println(s.summary());
       System.out.println("report: " + steer.out.resolve(SteeringReport.HTML_FILE).toAbsolutePath());
+    }
+
+    System.out.println();
+    System.out.println("vlmlens demo: temporal mirror swap on the bundled tiny video VLM (frames reversed)");
+    try (HookedVlm video = TinyVideoVlm.load()) {
+      TemporalSwapCommand temporal = new TemporalSwapCommand();
+      new CommandLine(temporal).parseArgs("--out", out.resolve("temporal-swap").toString(), "--samples", "60");
+      SwapResult r = temporal.run(video, temporal.config());
+      System.out.println(TemporalSwap.summary(r));
+      System.out.println("report: " + temporal.out.resolve(SwapReport.HTML_FILE).toAbsolutePath());
+
+      System.out.println();
+      System.out.println("vlmlens demo: temporal IDs (one per frame)");
+      TemporalIdsCommand tids = new TemporalIdsCommand();
+      new CommandLine(tids).parseArgs("--out", out.resolve("temporal-ids").toString(), "--pairs", "4");
+      TemporalIdResult t = tids.run(video, tids.config());
+      System.out.println(t.summary());
+      System.out.println("report: " + tids.out.resolve(TemporalReport.HTML_FILE).toAbsolutePath());
     }
     System.out.printf(Locale.ROOT, "demo finished in %.1f s%n", (System.nanoTime() - t0) / 1e9);
     return 0;

@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.io.StringWriter;
 import picocli.CommandLine;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CliTest {
   private static String[] run(String... args) {
@@ -41,6 +44,17 @@ class CliTest {
     String[] r = run("hook-points", "--model", "/no/such/checkpoint");
     assertNotEquals("0", r[0]);
     assertTrue(r[2].contains("is neither 'tiny', 'tiny-video' nor a checkpoint directory"), r[2]);
+  }
+
+  @Test
+  void demoWritesEveryReport(@TempDir Path tmp) throws java.io.IOException {
+    String[] r = run("demo", "--samples", "12", "--out", tmp.toString());
+    assertEquals("0", r[0], r[2]);
+    for (String part : new String[] {"mirror-swap", "spatial-ids", "steering", "temporal-swap", "temporal-ids"}) {
+      Path html = tmp.resolve(part).resolve("report.html");
+      assertTrue(Files.isRegularFile(html), "no report " + html);
+      assertTrue(Files.readString(html).contains("<img"), html + " has no plot");
+    }
   }
 
   @Test
