@@ -140,7 +140,7 @@ public final class TrainTinyVideoVlm extends TinyTrainingCommand implements Call
   /** The frame where a question's object word first shows its object or scene. */
   static int firstFrame(TemporalVideo video, String word) {
     if (video instanceof ObjectVideo v) {
-      return v.first().object().word().equals(word) ? v.first().frame() : v.second().frame();
+      return appearance(v, word).frame();
     }
     SceneVideo v = (SceneVideo) video;
     boolean asked = v.asked().word().equals(word);
@@ -189,13 +189,13 @@ public final class TrainTinyVideoVlm extends TinyTrainingCommand implements Call
   }
 
   /**
-   * The video's frames with each object painted in a colour drawn uniformly from the objects'
-   * palette (the two draws are independent). Each object shows in its own frame only, so its pixels
-   * are the ones of its canonical colour in that frame.
+   * The video's frames (as {@code video.frames()} renders them) with each object painted in a colour
+   * drawn uniformly from the objects' palette (the two draws are independent). Each object shows in
+   * its own frame only, so its pixels are the ones of its canonical colour in that frame.
    */
-  static List<RgbImage> recolored(ObjectVideo video, Random random) {
+  static List<RgbImage> recolored(ObjectVideo video, List<RgbImage> rendered, Random random) {
     VideoObject[] palette = VideoObject.values();
-    List<RgbImage> frames = new ArrayList<>(video.frames());
+    List<RgbImage> frames = new ArrayList<>(rendered);
     for (Appearance a : List.of(video.first(), video.second())) {
       int to = palette[random.nextInt(palette.length)].rgb();
       RgbImage f = frames.get(a.frame());
@@ -247,7 +247,7 @@ public final class TrainTinyVideoVlm extends TinyTrainingCommand implements Call
       TemporalQuestion q = video.question();
       VlmInput in = input(video);
       if (video instanceof ObjectVideo v && random.nextDouble() < recolor) {
-        in = in.withImages(recolored(v, random));
+        in = in.withImages(recolored(v, in.images(), random));
       }
       Tokenization t = hooked.tokenize(in);
       List<String> words = q.objectWords();
@@ -299,8 +299,12 @@ public final class TrainTinyVideoVlm extends TinyTrainingCommand implements Call
    * the spatiotemporal grid.
    */
   static int column(ObjectVideo video, String word) {
-    Appearance a = video.first().object().word().equals(word) ? video.first() : video.second();
-    return (int) Math.round(a.x() * (COLUMNS - 1) / (double) video.spec().maxOffset());
+    return (int) Math.round(appearance(video, word).x() * (COLUMNS - 1) / (double) video.spec().maxOffset());
+  }
+
+  /** Where the object a question word names appears. */
+  private static Appearance appearance(ObjectVideo video, String word) {
+    return video.first().object().word().equals(word) ? video.first() : video.second();
   }
 
   /**

@@ -74,7 +74,7 @@ class TrainTinyVideoVlmTest {
         ObjectVideo.of(
             SPEC, new Appearance(VideoObject.SQUARE, 2, 0, 0), new Appearance(VideoObject.DISK, 5, 10, 18));
     java.util.List<io.github.vlmlens.core.RgbImage> original = v.frames();
-    java.util.List<io.github.vlmlens.core.RgbImage> recolored = TrainTinyVideoVlm.recolored(v, new java.util.Random(3));
+    java.util.List<io.github.vlmlens.core.RgbImage> recolored = TrainTinyVideoVlm.recolored(v, original, new java.util.Random(3));
     java.util.Set<Integer> palette = new java.util.HashSet<>();
     for (VideoObject o : VideoObject.values()) {
       palette.add(o.rgb());
