@@ -412,7 +412,7 @@ public final class ImagePreprocessor {
   }
 
   /** Resizes one 8-bit plane ({@code w x h}, row-major) to {@code tw x th} as PIL does. */
-  static int[] resizeBicubic(int[] plane, int w, int h, int tw, int th) {
+  public static int[] resizeBicubic(int[] plane, int w, int h, int tw, int th) {
     int[] cur = plane;
     int cw = w;
     if (tw != w) {

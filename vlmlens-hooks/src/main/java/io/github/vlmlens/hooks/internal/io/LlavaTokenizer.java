@@ -6,6 +6,7 @@ import ai.djl.huggingface.tokenizers.jni.CharSpan;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.github.vlmlens.core.RgbImage;
 import io.github.vlmlens.core.Tokenization;
 import io.github.vlmlens.core.VlmInput;
 import io.github.vlmlens.core.WordSpan;
@@ -20,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.ToIntFunction;
 
 /**
  * A Hugging Face {@code tokenizer.json} (through DJL's binding of the Rust tokenizers) that turns a
@@ -45,6 +47,7 @@ public final class LlavaTokenizer implements AutoCloseable {
   private final HuggingFaceTokenizer tokenizer;
   private final int imageTokenId;
   private final int imageTokensPerImage;
+  private final ToIntFunction<RgbImage> imageTokenCount;
   private final String imageTokenText;
   private final Map<Integer, String> idToToken;
   private final int vocabSize;
@@ -52,11 +55,13 @@ public final class LlavaTokenizer implements AutoCloseable {
 
   private LlavaTokenizer(
       Path file, HuggingFaceTokenizer tokenizer, int imageTokenId, int imageTokensPerImage,
-      String imageTokenText, Vocabulary vocabulary, int vocabSize) {
+      ToIntFunction<RgbImage> imageTokenCount, String imageTokenText, Vocabulary vocabulary,
+      int vocabSize) {
     this.file = file;
     this.tokenizer = tokenizer;
     this.imageTokenId = imageTokenId;
     this.imageTokensPerImage = imageTokensPerImage;
+    this.imageTokenCount = imageTokenCount;
     this.imageTokenText = imageTokenText;
     this.idToToken = vocabulary.idToToken();
     this.unknownId = vocabulary.unknownId();
@@ -72,11 +77,29 @@ public final class LlavaTokenizer implements AutoCloseable {
    *     not map the image token's text to exactly the one token {@code imageTokenId}
    */
   public static LlavaTokenizer load(Path tokenizerJson, int imageTokenId, int imageTokensPerImage) {
-    Objects.requireNonNull(tokenizerJson, "tokenizerJson");
     if (imageTokensPerImage <= 0) {
       throw new IllegalArgumentException(
           "imageTokensPerImage must be positive, got " + imageTokensPerImage);
     }
+    return load(tokenizerJson, imageTokenId, imageTokensPerImage, image -> imageTokensPerImage);
+  }
+
+  /**
+   * Loads a {@code tokenizer.json} for a model whose image token count depends on the image (for
+   * example Qwen2-VL's, which resizes each image to its own grid).
+   *
+   * @param imageTokenCount how many image tokens an image (or video frame) becomes
+   * @throws CheckpointException as {@link #load(Path, int, int)}
+   */
+  public static LlavaTokenizer load(
+      Path tokenizerJson, int imageTokenId, ToIntFunction<RgbImage> imageTokenCount) {
+    return load(tokenizerJson, imageTokenId, -1, imageTokenCount);
+  }
+
+  private static LlavaTokenizer load(
+      Path tokenizerJson, int imageTokenId, int imageTokensPerImage,
+      ToIntFunction<RgbImage> imageTokenCount) {
+    Objects.requireNonNull(tokenizerJson, "tokenizerJson");
     if (!Files.isRegularFile(tokenizerJson)) {
       throw new CheckpointException("tokenizer file " + tokenizerJson + " does not exist");
     }
@@ -114,7 +137,8 @@ public final class LlavaTokenizer implements AutoCloseable {
       throw e;
     }
     return new LlavaTokenizer(
-        tokenizerJson, tok, imageTokenId, imageTokensPerImage, imageText, vocabulary, vocabSize);
+        tokenizerJson, tok, imageTokenId, imageTokensPerImage, imageTokenCount, imageText,
+        vocabulary, vocabSize);
   }
 
   /**
@@ -203,9 +227,17 @@ public final class LlavaTokenizer implements AutoCloseable {
     return imageTokenText;
   }
 
-  /** How many image tokens one image (or video frame) becomes. */
+  /**
+   * How many image tokens one image (or video frame) becomes, or -1 when it depends on the image
+   * (see {@link #imageTokenCount}).
+   */
   public int imageTokensPerImage() {
     return imageTokensPerImage;
+  }
+
+  /** How many image tokens an image (or video frame) becomes. */
+  public int imageTokenCount(RgbImage image) {
+    return imageTokenCount.applyAsInt(image);
   }
 
   /** One more than the largest token id of the vocabulary and the added tokens. */
@@ -313,19 +345,26 @@ public final class LlavaTokenizer implements AutoCloseable {
 
     // Expand the image tokens; map each encoding index to its final position.
     int frames = input.isVideo() ? input.images().size() : 1;
-    int perPlaceholder = frames * imageTokensPerImage;
-    int total = encIds.length + imageTokens * (perPlaceholder - 1);
+    int[] counts = new int[input.images().size()];
+    int expanded = 0;
+    for (int i = 0; i < counts.length; i++) {
+      counts[i] = imageTokenCount.applyAsInt(input.images().get(i));
+      expanded += counts[i];
+    }
+    int total = encIds.length - imageTokens + expanded;
     int[] ids = new int[total];
     List<String> tokens = new ArrayList<>(total);
     List<int[]> ranges = new ArrayList<>();
     int[] finalPos = new int[encIds.length];
     int pos = 0;
+    int image = 0;
     for (int i = 0; i < encIds.length; i++) {
       finalPos[i] = pos;
       if (encIds[i] == imageTokenId) {
         for (int f = 0; f < frames; f++) {
-          ranges.add(new int[] {pos, pos + imageTokensPerImage});
-          for (int k = 0; k < imageTokensPerImage; k++) {
+          int n = counts[image++];
+          ranges.add(new int[] {pos, pos + n});
+          for (int k = 0; k < n; k++) {
             ids[pos] = imageTokenId;
             tokens.add(imageTokenText);
             pos++;
@@ -463,7 +502,7 @@ public final class LlavaTokenizer implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "LlavaTokenizer[" + file + ", image token " + imageTokenId + " '" + imageTokenText + "' x "
-        + imageTokensPerImage + "]";
+    return "LlavaTokenizer[" + file + ", image token " + imageTokenId + " '" + imageTokenText + "'"
+        + (imageTokensPerImage > 0 ? " x " + imageTokensPerImage : "") + "]";
   }
 }

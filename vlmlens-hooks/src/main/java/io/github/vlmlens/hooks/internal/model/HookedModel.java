@@ -1,0 +1,83 @@
+package io.github.vlmlens.hooks.internal.model;
+
+import io.github.vlmlens.core.HookPoint;
+import io.github.vlmlens.core.HookedVlm;
+import io.github.vlmlens.core.PromptFormat;
+import io.github.vlmlens.core.RunRequest;
+import io.github.vlmlens.core.RunResult;
+import io.github.vlmlens.core.Tokenization;
+import io.github.vlmlens.core.VlmInput;
+import java.util.List;
+
+/** Any {@link Architecture} as a {@link HookedVlm}, run by the one {@link HookedRunner}. */
+public final class HookedModel implements HookedVlm {
+  private final Architecture arch;
+  private final HookedRunner runner;
+  private final String name;
+
+  /**
+   * @param name the model's name for reports (usually the checkpoint folder)
+   * @param maxBatch the largest batch
+   */
+  public HookedModel(Architecture arch, String name, int maxBatch) {
+    this.arch = arch;
+    this.name = name;
+    this.runner = new HookedRunner(arch, maxBatch);
+  }
+
+  /** The architecture underneath. */
+  public Architecture architecture() {
+    return arch;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public int numLayers() {
+    return arch.numLayers();
+  }
+
+  @Override
+  public int hiddenSize() {
+    return arch.hiddenSize();
+  }
+
+  @Override
+  public List<HookPoint> hookPoints() {
+    return runner.hookPoints();
+  }
+
+  @Override
+  public PromptFormat promptFormat() {
+    return arch.promptFormat();
+  }
+
+  @Override
+  public Tokenization tokenize(VlmInput input) {
+    return arch.tokenize(input);
+  }
+
+  @Override
+  public int answerTokenId(String word) {
+    return arch.answerTokenId(word);
+  }
+
+  @Override
+  public List<RunResult> runAll(List<RunRequest> requests) {
+    return runner.runAll(requests);
+  }
+
+  @Override
+  public void close() {
+    arch.close();
+  }
+
+  @Override
+  public String toString() {
+    return "HookedVlm[" + arch.modelType() + ", " + name + ", " + arch.numLayers() + " blocks, "
+        + arch.dataType() + "]";
+  }
+}
