@@ -13,6 +13,7 @@ import io.github.vlmlens.core.Tokenization;
 import io.github.vlmlens.core.VlmInput;
 import io.github.vlmlens.hooks.internal.io.ImagePreprocessor;
 import io.github.vlmlens.hooks.internal.io.LlavaTokenizer;
+import io.github.vlmlens.hooks.internal.llava.LlavaArchitecture;
 import io.github.vlmlens.hooks.internal.model.HookedRunner;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,12 +48,10 @@ public final class HookedLlava implements HookedVlm {
   private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
   private final LlavaModel model;
-  private final boolean ownsModel;
   private final LlavaTokenizer tokenizer;
-  private final PromptFormat format;
   private final String name;
+  private final LlavaArchitecture arch;
   private final HookedRunner runner;
-  private final ImagePreprocessor preprocessor;
 
   private HookedLlava(
       LlavaModel model,
@@ -62,11 +61,8 @@ public final class HookedLlava implements HookedVlm {
       PromptFormat format,
       String name) {
     this.model = model;
-    this.ownsModel = ownsModel;
     this.tokenizer = tokenizer;
-    this.format = format;
     this.name = name;
-    this.preprocessor = preprocessor;
     int size = model.config().vision().imageSize();
     if (preprocessor.outputHeight() != size || preprocessor.outputWidth() != size) {
       throw new CheckpointException(
@@ -79,25 +75,8 @@ public final class HookedLlava implements HookedVlm {
           "tokenizer " + tokenizer.file() + " has " + tokenizer.vocabSize()
               + " tokens but the model's vocabulary has " + model.config().text().vocabSize());
     }
-    HookedRunner.TextSide text =
-        new HookedRunner.TextSide() {
-          @Override
-          public Tokenization tokenize(VlmInput input) {
-            return tokenizer.tokenize(input);
-          }
-
-          @Override
-          public int answerTokenId(String word) {
-            return tokenizer.singleTokenId(word);
-          }
-
-          @Override
-          public String tokenText(int id) {
-            return id < tokenizer.vocabSize() ? tokenizer.tokenText(id) : "<id " + id + ">";
-          }
-        };
-    this.runner =
-        new HookedRunner(model, text, preprocessor::pixelValues, model.options().maxBatchSize());
+    this.arch = new LlavaArchitecture(model, ownsModel, tokenizer, preprocessor, format);
+    this.runner = new HookedRunner(arch, model.options().maxBatchSize());
   }
 
   /** Loads a checkpoint directory with the default options (CPU, float32). */
@@ -214,7 +193,7 @@ public final class HookedLlava implements HookedVlm {
 
   @Override
   public PromptFormat promptFormat() {
-    return format;
+    return arch.promptFormat();
   }
 
   @Override
@@ -228,7 +207,7 @@ public final class HookedLlava implements HookedVlm {
    * loops and custom passes).
    */
   public float[] pixelValues(RgbImage image) {
-    return preprocessor.pixelValues(image);
+    return arch.preprocessor().pixelValues(image);
   }
 
   @Override
@@ -244,10 +223,7 @@ public final class HookedLlava implements HookedVlm {
   /** Frees the tokenizer, and the model when this object loaded it. */
   @Override
   public void close() {
-    tokenizer.close();
-    if (ownsModel) {
-      model.close();
-    }
+    arch.close();
   }
 
   @Override

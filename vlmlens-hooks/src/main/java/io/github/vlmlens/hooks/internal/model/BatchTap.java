@@ -25,10 +25,9 @@ import java.util.Map;
  * on the sample's own rows) and collects the captured rows. Points no sample asked for cost one map
  * lookup and return the activation untouched.
  *
- * <p>Rows: an activation {@code [units, rowsPerUnit, width]} is seen as {@code units * rowsPerUnit}
- * rows; a sample's positions start at row {@code batchRow * T} for the language model and at
- * {@code imageOffset * rowsPerUnit} for the vision tower and the projector (its images are
- * consecutive units).
+ * <p>Rows: an activation {@code [units, rows, width]} is seen as {@code units * rows} rows; a
+ * sample's positions start at its {@link Sample#base} row of the component (see
+ * {@link Architecture}).
  *
  * <p>Interventions are applied in rounds: round {@code r} applies every sample's {@code r}-th
  * intervention at the point in a single out-of-place scatter (the samples' rows are disjoint).
@@ -45,16 +44,16 @@ final class BatchTap implements ForwardTap {
   static final long PIN_BUDGET_BYTES = 64L << 20;
 
   private final Map<HookPoint, List<Work>> work = new HashMap<>();
-  private final Geometry geometry;
+  private final Widths widths;
   private final NDManager keep;
   private final DataType dataType;
   private final Map<Sample, List<Activations>> captured = new HashMap<>();
   private final List<Deferred> deferred = new ArrayList<>();
   private long pinnedBytes;
 
-  /** The shape of a component's activations in this batch: {units, rows per unit, width}. */
-  interface Geometry {
-    long[] shape(HookPoint.Component component);
+  /** The width of a component's activations. */
+  interface Widths {
+    int width(HookPoint.Component component);
   }
 
   /** The length of a sample's activation at a hook point. */
@@ -105,11 +104,11 @@ final class BatchTap implements ForwardTap {
 
   /**
    * @param lengthAt the length of a sample's activation at a point
-   * @param geometry the activation shapes of this batch
+   * @param widths the activation widths
    * @param keep the batch's manager, which keeps deferred activations alive until {@link #collect}
    */
-  BatchTap(List<Sample> batch, LengthFunction lengthAt, Geometry geometry, NDManager keep, DataType dataType) {
-    this.geometry = geometry;
+  BatchTap(List<Sample> batch, LengthFunction lengthAt, Widths widths, NDManager keep, DataType dataType) {
+    this.widths = widths;
     this.keep = keep;
     this.dataType = dataType;
     for (Sample s : batch) {
@@ -139,9 +138,7 @@ final class BatchTap implements ForwardTap {
   }
 
   private NDArray apply(HookPoint point, NDArray act, List<Work> ws) {
-    long[] g = geometry.shape(point.component());
-    long rowsPerUnit = g[1];
-    long width = g[2];
+    long width = widths.width(point.component());
     int rounds = 0;
     for (Work w : ws) {
       rounds = Math.max(rounds, w.interventions.size());
@@ -155,7 +152,7 @@ final class BatchTap implements ForwardTap {
       List<Update> updates = new ArrayList<>();
       for (Work w : ws) {
         if (r < w.interventions.size()) {
-          Update u = compute(point, w.interventions.get(r), w, base(point, w.sample, rowsPerUnit), flat, width);
+          Update u = compute(point, w.interventions.get(r), w, w.sample.base(point.component()), flat, width);
           if (u != null) {
             updates.add(u);
           }
@@ -181,7 +178,7 @@ final class BatchTap implements ForwardTap {
       flat = flat.scatter(index, v, 0);
       changed = true;
     }
-    NDArray out = changed ? flat.reshape(new Shape(g)) : act;
+    NDArray out = changed ? flat.reshape(act.getShape()) : act;
     boolean pinned = false;
     for (Work w : ws) {
       if (w.capture == null) {
@@ -191,8 +188,8 @@ final class BatchTap implements ForwardTap {
         captured.get(w.sample).add(Activations.of(point, w.capture, (int) width, new float[0]));
         continue;
       }
-      long base = base(point, w.sample, rowsPerUnit);
-      long bytes = g[0] * g[1] * g[2] * dataType.getNumOfBytes();
+      long base = w.sample.base(point.component());
+      long bytes = out.size() * dataType.getNumOfBytes();
       if (pinned || pinnedBytes + bytes <= PIN_BUDGET_BYTES) {
         if (!pinned) {
           pinnedBytes += bytes;
@@ -216,11 +213,6 @@ final class BatchTap implements ForwardTap {
       rows[i] = base + positions[i];
     }
     return rows;
-  }
-
-  private static long base(HookPoint point, Sample s, long rowsPerUnit) {
-    long unit = point.component() == HookPoint.Component.LM ? s.batchRow : s.imageOffset;
-    return unit * rowsPerUnit;
   }
 
   private Update compute(HookPoint point, Intervention iv, Work w, long base, NDArray flat, long width) {
@@ -326,9 +318,8 @@ final class BatchTap implements ForwardTap {
     }
     for (Map.Entry<HookPoint.Component, List<Deferred>> e : groups.entrySet()) {
       List<Deferred> group = e.getValue();
-      long[] g = geometry.shape(e.getKey());
-      int width = (int) g[2];
-      long rowsPer = g[0] * g[1];
+      int width = widths.width(e.getKey());
+      long rowsPer = group.get(0).activation.size() / width;
       List<NDArray> distinct = new ArrayList<>();
       int rowCount = 0;
       for (Deferred d : group) {

@@ -10,90 +10,46 @@ import io.github.vlmlens.core.Activations;
 import io.github.vlmlens.core.HookPoint;
 import io.github.vlmlens.core.Intervention;
 import io.github.vlmlens.core.Positions;
-import io.github.vlmlens.core.RgbImage;
 import io.github.vlmlens.core.RunRequest;
 import io.github.vlmlens.core.RunResult;
 import io.github.vlmlens.core.RunSpec;
 import io.github.vlmlens.core.Tokenization;
 import io.github.vlmlens.core.VlmInput;
-import io.github.vlmlens.hooks.LlavaModel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
- * Runs {@link RunRequest}s on a {@link LlavaModel}: validates every request before any compute,
- * batches requests (by resume layer, right-padded), drives a {@link BatchTap} through the forward
- * pass, stops early when nothing is read out, and turns captures and readouts into
+ * Runs {@link RunRequest}s on any {@link Architecture}: validates every request before any
+ * compute, batches requests (by resume layer, right-padded), drives a {@link BatchTap} through the
+ * forward pass, stops early when nothing is read out, and turns captures and readouts into
  * {@link RunResult}s. Each batch runs in its own sub-manager of the model's manager, so native
- * memory stays flat over many runs.
+ * memory stays flat over many runs. This is the only implementation of the {@link RunSpec}
+ * contract; families differ only in their {@link Architecture}.
  */
 public final class HookedRunner {
-
-  /** What the runner needs from the tokenizer. */
-  public interface TextSide {
-    /** Tokenizes an input, image tokens expanded. */
-    Tokenization tokenize(VlmInput input);
-
-    /** The token id of a single-token answer word. */
-    int answerTokenId(String word);
-
-    /** The text of a token. */
-    String tokenText(int id);
-  }
-
-  private final LlavaModel model;
-  private final TextSide text;
-  private final Function<RgbImage, float[]> pixels;
   private static final int RECENT_TOKENIZATIONS = 64;
+
+  private final Architecture arch;
   private final java.util.ArrayDeque<Object[]> recentTokenizations = new java.util.ArrayDeque<>();
   private final int maxBatch;
   private final HookPointCatalog catalog;
   private final int numLayers;
   private final int hidden;
-  private final int visionWidth;
-  private final int visionSeq;
-  private final int imageTokens;
-  private final int channels;
-  private final int imageSize;
   private final int vocab;
   private final long padId;
 
-  /**
-   * @param pixels the preprocessor: channels-first float32 pixel values of one image
-   * @param maxBatch the largest batch
-   */
-  public HookedRunner(LlavaModel model, TextSide text, Function<RgbImage, float[]> pixels, int maxBatch) {
-    this.model = model;
-    this.text = text;
-    this.pixels = pixels;
+  /** @param maxBatch the largest batch */
+  public HookedRunner(Architecture arch, int maxBatch) {
+    this.arch = arch;
     this.maxBatch = maxBatch;
-    this.numLayers = model.numLayers();
-    this.catalog =
-        new HookPointCatalog(
-            model.hookPoints(), numLayers, model.visionLayersRun(), model.config().vision().numHiddenLayers());
-    this.hidden = model.config().text().hiddenSize();
-    this.visionWidth = model.config().vision().hiddenSize();
-    int g = model.config().vision().imageSize() / model.config().vision().patchSize();
-    this.visionSeq = g * g + 1;
-    this.imageTokens = model.imageTokensPerImage();
-    this.channels = model.config().vision().numChannels();
-    this.imageSize = model.config().vision().imageSize();
-    this.vocab = model.config().text().vocabSize();
-    this.padId = padId(model);
-  }
-
-  private static long padId(LlavaModel model) {
-    Integer pad = model.config().text().padTokenId();
-    int image = model.config().imageTokenIndex();
-    int v = model.config().text().vocabSize();
-    if (pad != null && pad >= 0 && pad < v && pad != image) {
-      return pad;
-    }
-    return image == 0 ? 1 : 0;
+    this.numLayers = arch.numLayers();
+    this.catalog = arch.catalog();
+    this.hidden = arch.hiddenSize();
+    this.vocab = arch.vocabSize();
+    this.padId = arch.padId();
   }
 
   /** The hook points, in model order. */
@@ -103,18 +59,11 @@ public final class HookedRunner {
 
   /** The number of positions of a sample's activation at a hook point. */
   private int lengthAt(Sample s, HookPoint p) {
-    switch (p.component()) {
-      case LM:
-        return s.length;
-      case VISION:
-        return s.images * visionSeq;
-      default:
-        return s.images * imageTokens;
-    }
+    return p.component() == HookPoint.Component.LM ? s.length : s.encoded.rows(p.component());
   }
 
   private int widthAt(HookPoint p) {
-    return p.component() == HookPoint.Component.VISION ? visionWidth : hidden;
+    return arch.width(p.component());
   }
 
   /**
@@ -155,7 +104,7 @@ public final class HookedRunner {
         }
       }
     }
-    Tokenization tok = text.tokenize(input);
+    Tokenization tok = arch.tokenize(input);
     synchronized (recentTokenizations) {
       if (recentTokenizations.size() == RECENT_TOKENIZATIONS) {
         recentTokenizations.removeFirst();
@@ -169,8 +118,14 @@ public final class HookedRunner {
     VlmInput input = request.input();
     RunSpec spec = request.spec();
     Tokenization tok = tokenizeCached(input);
-    Sample s = new Sample(index, input, spec, tok);
     String where = "request " + index + " (" + input + ")";
+    Architecture.Encoded encoded;
+    try {
+      encoded = arch.encode(input, tok);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+    }
+    Sample s = new Sample(index, input, spec, tok, encoded);
     if (tok.imageCount() != s.images) {
       throw new IllegalArgumentException(
           where + ": the tokenization has " + tok.imageCount() + " image range(s) for "
@@ -179,7 +134,7 @@ public final class HookedRunner {
     for (String w : spec.answerWords()) {
       int id;
       try {
-        id = text.answerTokenId(w);
+        id = arch.answerTokenId(w);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(where + ": answer word '" + w + "': " + e.getMessage(), e);
       }
@@ -292,17 +247,27 @@ public final class HookedRunner {
     boolean anyLast = false;
     boolean vision = false;
     int deepest = -1;
+    long visionRows = 0;
+    long projectorRows = 0;
+    List<Architecture.Encoded> encoded = new ArrayList<>(b);
     for (int i = 0; i < b; i++) {
       Sample s = batch.get(i);
       s.batchRow = i;
-      s.imageOffset = nImages;
+      s.visionBase = visionRows;
+      s.projectorBase = projectorRows;
+      visionRows += s.encoded.rows(HookPoint.Component.VISION);
+      projectorRows += s.encoded.rows(HookPoint.Component.PROJECTOR);
       nImages += s.images;
+      encoded.add(s.encoded);
       tMax = Math.max(tMax, s.length);
       readout |= s.spec.hasReadouts();
       anyAll |= s.spec.logits() == RunSpec.LogitsMode.ALL;
       anyLast |= s.spec.logits() == RunSpec.LogitsMode.LAST;
       vision |= s.touchesVision;
       deepest = Math.max(deepest, s.deepestLm);
+    }
+    for (Sample s : batch) {
+      s.lmBase = (long) s.batchRow * tMax;
     }
     Sample first = batch.get(0);
     boolean resumed = first.resumed();
@@ -318,23 +283,10 @@ public final class HookedRunner {
       }
       return;
     }
-    try (NDManager run = model.manager().newSubManager()) {
-      DataType dt = model.dataType();
-      final int units = b;
-      final int imgs = nImages;
-      final int tLen = tMax;
-      BatchTap.Geometry geometry =
-          c -> {
-            switch (c) {
-              case LM:
-                return new long[] {units, tLen, hidden};
-              case VISION:
-                return new long[] {imgs, visionSeq, visionWidth};
-              default:
-                return new long[] {imgs, imageTokens, hidden};
-            }
-          };
-      BatchTap tap = new BatchTap(batch, this::lengthAt, geometry, run, dt);
+    try (NDManager run = arch.manager().newSubManager()) {
+      DataType dt = arch.dataType();
+      BatchTap tap = new BatchTap(batch, this::lengthAt, arch::width, run, dt);
+      Architecture.Batch inputs = arch.batch(encoded, tMax, !resumed && nImages > 0, run);
       NDArray h = null;
       if (resumed) {
         float[] h0 = new float[b * tMax * hidden];
@@ -347,23 +299,12 @@ public final class HookedRunner {
         }
         h = run.create(h0, new Shape(b, tMax, hidden)).toType(dt, false);
         h = tap.visit(p, h);
-        h = model.decode(h, start, stop, tap);
+        h = arch.decode(h, start, stop, inputs, tap);
+      } else if (stop < 0) {
+        arch.encodeImages(inputs, tap);
       } else {
-        NDArray px = nImages == 0 ? null : pixelValues(batch, nImages, run);
-        if (stop < 0) {
-          model.imageFeatures(px, tap);
-        } else {
-          long[] ids = new long[b * tMax];
-          Arrays.fill(ids, padId);
-          for (Sample s : batch) {
-            int[] sIds = s.tokenization.ids();
-            for (int t = 0; t < sIds.length; t++) {
-              ids[s.batchRow * tMax + t] = sIds[t];
-            }
-          }
-          h = model.embed(run.create(ids, new Shape(b, tMax)), px, tap);
-          h = model.decode(h, 0, stop, tap);
-        }
+        h = arch.embed(inputs, tap);
+        h = arch.decode(h, 0, stop, inputs, tap);
       }
       float[] logProbs = null;
       float[] lastLogits = null;
@@ -375,7 +316,7 @@ public final class HookedRunner {
         }
         NDArray last;
         if (anyAll) {
-          NDArray all = model.logits(h).toType(DataType.FLOAT32, false);
+          NDArray all = arch.logits(h).toType(DataType.FLOAT32, false);
           allLogits = all.toFloatArray();
           last = all.reshape(b * tMax, vocab).get(run.create(lastRows));
         } else {
@@ -383,7 +324,7 @@ public final class HookedRunner {
               b == 1
                   ? h.get(new NDIndex(0).addSliceDim(lastRows[0], lastRows[0] + 1))
                   : h.reshape(b * tMax, hidden).get(run.create(lastRows));
-          last = model.logits(lastHidden).toType(DataType.FLOAT32, false);
+          last = arch.logits(lastHidden).toType(DataType.FLOAT32, false);
         }
         logProbs = last.logSoftmax(-1).toFloatArray();
         if (anyLast) {
@@ -403,25 +344,6 @@ public final class HookedRunner {
       l.add(Activations.of(e.getKey(), new int[0], widthAt(e.getKey()), new float[0]));
     }
     return l;
-  }
-
-  private NDArray pixelValues(List<Sample> batch, int nImages, NDManager run) {
-    int per = channels * imageSize * imageSize;
-    float[] all = new float[nImages * per];
-    int at = 0;
-    for (Sample s : batch) {
-      for (RgbImage img : s.input.images()) {
-        float[] v = pixels.apply(img);
-        if (v.length != per) {
-          throw new IllegalStateException(
-              "the preprocessor gave " + v.length + " values for " + img + ", the vision tower needs "
-                  + per + " (" + channels + "x" + imageSize + "x" + imageSize + ")");
-        }
-        System.arraycopy(v, 0, all, at, per);
-        at += per;
-      }
-    }
-    return run.create(all, new Shape(nImages, channels, imageSize, imageSize));
   }
 
   /**
@@ -445,7 +367,7 @@ public final class HookedRunner {
           top = v;
         }
       }
-      topText = text.tokenText(top);
+      topText = arch.tokenText(top);
       RunSpec.LogitsMode mode = s.spec.logits();
       if (mode == RunSpec.LogitsMode.LAST) {
         int base = allMode == 1 ? (row * tMax + s.length - 1) * vocab : off;

@@ -210,4 +210,39 @@ public final class Ops {
     Shape s = x.getShape();
     return x.transpose(0, 2, 1, 3).reshape(s.get(0), s.get(2), s.get(1) * s.get(3));
   }
+
+  /**
+   * Runs {@code body} on {@code x} in a scratch sub-manager of {@code x}'s manager: every array the
+   * body makes is freed when it returns, except its result, which is attached to {@code x}'s
+   * manager.
+   */
+  public static NDArray scoped(NDArray x, java.util.function.UnaryOperator<NDArray> body) {
+    NDManager outer = x.getManager();
+    try (NDManager scratch = outer.newSubManager()) {
+      x.tempAttach(scratch);
+      NDArray out = body.apply(x);
+      out.attach(outer);
+      return out;
+    }
+  }
+
+  /**
+   * {@code table [rows, width]} with row {@code rows[i]} replaced by row {@code i} of
+   * {@code values [rows.length, width]} (one gather over the concatenation, so it works on every
+   * device and keeps gradients to both inputs).
+   */
+  public static NDArray replaceRows(NDArray table, long[] rows, NDArray values) {
+    long n = table.getShape().get(0);
+    long[] gather = new long[Math.toIntExact(n)];
+    for (int i = 0; i < gather.length; i++) {
+      gather[i] = i;
+    }
+    for (int i = 0; i < rows.length; i++) {
+      gather[Math.toIntExact(rows[i])] = n + i;
+    }
+    NDArray all = NDArrays.concat(new NDList(table, values.toType(table.getDataType(), false)), 0);
+    return ai.djl.nn.core.Embedding.embedding(
+            table.getManager().create(gather), all, ai.djl.ndarray.types.SparseFormat.DENSE)
+        .singletonOrThrow();
+  }
 }

@@ -16,6 +16,7 @@ final class Sample {
   final VlmInput input;
   final RunSpec spec;
   final Tokenization tokenization;
+  final Architecture.Encoded encoded;
   final int length;
   final int images;
   /** Answer word to token id, in the spec's order. */
@@ -31,16 +32,33 @@ final class Sample {
 
   /** The sample's row in its batch. */
   int batchRow;
-  /** The index of the sample's first image among the batch's images. */
-  int imageOffset;
+  /** The sample's first row of the batch's flattened language-model activations. */
+  long lmBase;
+  /** The sample's first row of the batch's flattened vision activations. */
+  long visionBase;
+  /** The sample's first row of the batch's flattened projector activations. */
+  long projectorBase;
 
-  Sample(int index, VlmInput input, RunSpec spec, Tokenization tokenization) {
+  Sample(int index, VlmInput input, RunSpec spec, Tokenization tokenization, Architecture.Encoded encoded) {
     this.index = index;
     this.input = input;
     this.spec = spec;
     this.tokenization = tokenization;
+    this.encoded = encoded;
     this.length = tokenization.length();
     this.images = input.images().size();
+  }
+
+  /** The sample's first row among the batch's flattened activations at a component. */
+  long base(HookPoint.Component component) {
+    switch (component) {
+      case LM:
+        return lmBase;
+      case VISION:
+        return visionBase;
+      default:
+        return projectorBase;
+    }
   }
 
   void addIntervention(Intervention i) {

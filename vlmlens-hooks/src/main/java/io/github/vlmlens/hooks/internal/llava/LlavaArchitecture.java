@@ -1,0 +1,268 @@
+package io.github.vlmlens.hooks.internal.llava;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.github.vlmlens.core.HookPoint;
+import io.github.vlmlens.core.PromptFormat;
+import io.github.vlmlens.core.RgbImage;
+import io.github.vlmlens.core.Tokenization;
+import io.github.vlmlens.core.VlmInput;
+import io.github.vlmlens.hooks.ForwardTap;
+import io.github.vlmlens.hooks.LlavaConfig;
+import io.github.vlmlens.hooks.LlavaModel;
+import io.github.vlmlens.hooks.internal.io.ImagePreprocessor;
+import io.github.vlmlens.hooks.internal.io.LlavaTokenizer;
+import io.github.vlmlens.hooks.internal.model.Architecture;
+import io.github.vlmlens.hooks.internal.model.HookPointCatalog;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * LLaVA (CLIP tower, projector, Llama decoder) behind the {@link Architecture} seam: every image
+ * is resized and cropped to the tower's square input, becomes {@code patches + 1} vision rows and
+ * a fixed number of image tokens; positions are {@code 0..T-1}.
+ */
+public final class LlavaArchitecture implements Architecture {
+  private final LlavaModel model;
+  private final boolean ownsModel;
+  private final LlavaTokenizer tokenizer;
+  private final ImagePreprocessor preprocessor;
+  private final PromptFormat format;
+  private final HookPointCatalog catalog;
+  private final int visionSeq;
+  private final int imageTokens;
+  private final int channels;
+  private final int imageSize;
+  private final long padId;
+
+  /**
+   * @param ownsModel whether {@link #close()} frees the model (the tokenizer is always freed)
+   */
+  public LlavaArchitecture(
+      LlavaModel model, boolean ownsModel, LlavaTokenizer tokenizer, ImagePreprocessor preprocessor,
+      PromptFormat format) {
+    this.model = model;
+    this.ownsModel = ownsModel;
+    this.tokenizer = tokenizer;
+    this.preprocessor = preprocessor;
+    this.format = format;
+    LlavaConfig c = model.config();
+    this.catalog =
+        new HookPointCatalog(
+            model.hookPoints(), model.numLayers(), model.visionLayersRun(), c.vision().numHiddenLayers());
+    int g = c.vision().imageSize() / c.vision().patchSize();
+    this.visionSeq = g * g + 1;
+    this.imageTokens = model.imageTokensPerImage();
+    this.channels = c.vision().numChannels();
+    this.imageSize = c.vision().imageSize();
+    this.padId = padId(c);
+  }
+
+  private static long padId(LlavaConfig c) {
+    Integer pad = c.text().padTokenId();
+    int image = c.imageTokenIndex();
+    int v = c.text().vocabSize();
+    if (pad != null && pad >= 0 && pad < v && pad != image) {
+      return pad;
+    }
+    return image == 0 ? 1 : 0;
+  }
+
+  /** The model underneath. */
+  public LlavaModel model() {
+    return model;
+  }
+
+  /** The image preprocessing. */
+  public ImagePreprocessor preprocessor() {
+    return preprocessor;
+  }
+
+  @Override
+  public String modelType() {
+    return "llava";
+  }
+
+  @Override
+  public NDManager manager() {
+    return model.manager();
+  }
+
+  @Override
+  public DataType dataType() {
+    return model.dataType();
+  }
+
+  @Override
+  public int numLayers() {
+    return model.numLayers();
+  }
+
+  @Override
+  public int hiddenSize() {
+    return model.config().text().hiddenSize();
+  }
+
+  @Override
+  public int vocabSize() {
+    return model.config().text().vocabSize();
+  }
+
+  @Override
+  public long padId() {
+    return padId;
+  }
+
+  @Override
+  public HookPointCatalog catalog() {
+    return catalog;
+  }
+
+  @Override
+  public int width(HookPoint.Component component) {
+    return component == HookPoint.Component.VISION
+        ? model.config().vision().hiddenSize()
+        : model.config().text().hiddenSize();
+  }
+
+  @Override
+  public PromptFormat promptFormat() {
+    return format;
+  }
+
+  @Override
+  public Tokenization tokenize(VlmInput input) {
+    return tokenizer.tokenize(input);
+  }
+
+  @Override
+  public int answerTokenId(String word) {
+    return tokenizer.singleTokenId(word);
+  }
+
+  @Override
+  public String tokenText(int id) {
+    return id < tokenizer.vocabSize() ? tokenizer.tokenText(id) : "<id " + id + ">";
+  }
+
+  @Override
+  public Encoded encode(VlmInput input, Tokenization tokenization) {
+    if (tokenization.imageCount() != input.images().size()) {
+      throw new IllegalArgumentException(
+          "the tokenization has " + tokenization.imageCount() + " image range(s) for "
+              + input.images().size() + " image(s)");
+    }
+    return new LlavaEncoded(tokenization.ids(), input.images());
+  }
+
+  private final class LlavaEncoded implements Encoded {
+    private final int[] ids;
+    private final List<RgbImage> images;
+
+    LlavaEncoded(int[] ids, List<RgbImage> images) {
+      this.ids = ids;
+      this.images = images;
+    }
+
+    @Override
+    public int[] ids() {
+      return ids;
+    }
+
+    @Override
+    public int images() {
+      return images.size();
+    }
+
+    @Override
+    public int rows(HookPoint.Component component) {
+      switch (component) {
+        case VISION:
+          return images.size() * visionSeq;
+        case PROJECTOR:
+          return images.size() * imageTokens;
+        default:
+          return ids.length;
+      }
+    }
+  }
+
+  private static final class LlavaBatch implements Batch {
+    final NDArray ids;
+    final NDArray pixels;
+
+    LlavaBatch(NDArray ids, NDArray pixels) {
+      this.ids = ids;
+      this.pixels = pixels;
+    }
+  }
+
+  @Override
+  public Batch batch(List<Encoded> inputs, int length, boolean withPixels, NDManager run) {
+    int b = inputs.size();
+    long[] ids = new long[b * length];
+    Arrays.fill(ids, padId);
+    int nImages = 0;
+    for (int i = 0; i < b; i++) {
+      int[] sIds = inputs.get(i).ids();
+      for (int t = 0; t < sIds.length; t++) {
+        ids[i * length + t] = sIds[t];
+      }
+      nImages += inputs.get(i).images();
+    }
+    NDArray px = null;
+    if (withPixels && nImages > 0) {
+      int per = channels * imageSize * imageSize;
+      float[] all = new float[nImages * per];
+      int at = 0;
+      for (Encoded e : inputs) {
+        for (RgbImage img : ((LlavaEncoded) e).images) {
+          float[] v = preprocessor.pixelValues(img);
+          if (v.length != per) {
+            throw new IllegalStateException(
+                "the preprocessor gave " + v.length + " values for " + img + ", the vision tower needs "
+                    + per + " (" + channels + "x" + imageSize + "x" + imageSize + ")");
+          }
+          System.arraycopy(v, 0, all, at, per);
+          at += per;
+        }
+      }
+      px = run.create(all, new Shape(nImages, channels, imageSize, imageSize));
+    }
+    return new LlavaBatch(run.create(ids, new Shape(b, length)), px);
+  }
+
+  @Override
+  public NDArray embed(Batch batch, ForwardTap tap) {
+    LlavaBatch lb = (LlavaBatch) batch;
+    return model.embed(lb.ids, lb.pixels, tap);
+  }
+
+  @Override
+  public void encodeImages(Batch batch, ForwardTap tap) {
+    LlavaBatch lb = (LlavaBatch) batch;
+    if (lb.pixels != null) {
+      model.imageFeatures(lb.pixels, tap);
+    }
+  }
+
+  @Override
+  public NDArray decode(NDArray hidden, int from, int to, Batch batch, ForwardTap tap) {
+    return model.decode(hidden, from, to, tap);
+  }
+
+  @Override
+  public NDArray logits(NDArray hidden) {
+    return model.logits(hidden);
+  }
+
+  @Override
+  public void close() {
+    tokenizer.close();
+    if (ownsModel) {
+      model.close();
+    }
+  }
+}
