@@ -113,8 +113,26 @@ final class MirrorSwapCommand implements Callable<Integer> {
     List<Placement> placements = sampler.sample(seed, samples, qa);
     SpatialSwapSamples builder =
         SpatialSwapSamples.of(vlm.promptFormat())
-            .withAnswerForm(tiny ? SpatialSwapSamples.asIs() : SpatialSwapSamples.capitalised());
+            .withAnswerForm(
+                AnswerSpelling.capitalised(vlm, answerWords(qa), spec.commandLine())
+                    ? SpatialSwapSamples.capitalised()
+                    : SpatialSwapSamples.asIs());
     return qa == QuestionAxis.COLOR ? builder.attributes(placements, seed) : builder.mirrors(placements, qa);
+  }
+
+  private static List<String> answerWords(QuestionAxis qa) {
+    switch (qa) {
+      case HORIZONTAL:
+        return List.of("left", "right");
+      case VERTICAL:
+        return List.of("above", "below");
+      default:
+        List<String> colours = new java.util.ArrayList<>();
+        for (io.github.vlmlens.spatial.scene.PaletteColor c : io.github.vlmlens.spatial.scene.PaletteColor.values()) {
+          colours.add(c.word());
+        }
+        return colours;
+    }
   }
 
   private ShiftFormula parseFormula() {

@@ -5,7 +5,7 @@ import ai.djl.ndarray.types.DataType;
 import io.github.vlmlens.core.HookedVlm;
 import io.github.vlmlens.examples.tiny.TinyVideoVlm;
 import io.github.vlmlens.examples.tiny.TinyVlm;
-import io.github.vlmlens.hooks.HookedLlava;
+import io.github.vlmlens.hooks.HookedVlms;
 import io.github.vlmlens.hooks.LoadOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,6 +107,6 @@ final class ModelOptions {
     if (promptTemplate != null) {
       b.optPromptTemplate(promptTemplate);
     }
-    return HookedLlava.load(dir, b.build());
+    return HookedVlms.load(dir, b.build());
   }
 }

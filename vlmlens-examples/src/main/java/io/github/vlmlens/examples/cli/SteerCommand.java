@@ -10,6 +10,7 @@ import io.github.vlmlens.spatial.steer.SteeringMode;
 import io.github.vlmlens.spatial.steer.SteeringReport;
 import io.github.vlmlens.spatial.steer.SteeringResult;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -79,7 +80,11 @@ final class SteerCommand implements Callable<Integer> {
         SteerConfig.builder()
             .samplesPerAxis(samples)
             .seed(seed)
-            .answerForm(modelOptions.isTiny() ? AnswerForm.AS_IS : AnswerForm.CAPITALISED)
+            .answerForm(
+                AnswerSpelling.capitalised(
+                        vlm, List.of("left", "right", "above", "below"), spec.commandLine())
+                    ? AnswerForm.CAPITALISED
+                    : AnswerForm.AS_IS)
             .axes(QuestionAxis.HORIZONTAL, QuestionAxis.VERTICAL);
     if (alpha != null) {
       b.absolute(alpha);

@@ -1,0 +1,135 @@
+package io.github.vlmlens.examples.cli;
+
+import io.github.vlmlens.core.HookPoint;
+import io.github.vlmlens.core.HookedVlm;
+import io.github.vlmlens.core.Positions;
+import io.github.vlmlens.core.RgbImage;
+import io.github.vlmlens.core.RunResult;
+import io.github.vlmlens.core.RunSpec;
+import io.github.vlmlens.core.Tokenization;
+import io.github.vlmlens.core.VlmInput;
+import io.github.vlmlens.hooks.CaptureFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * One run of a model on an image and a prompt, its captures, token ids and logits at every
+ * position written to a {@code .safetensors} file (see {@link CaptureFiles}).
+ */
+@Command(
+    name = "capture",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run a model once and write what it captured, the token ids and the logits at every",
+      "position to a .safetensors file readable from Python (safetensors.torch.load_file).",
+      "--prompt is the text as one would give the Hugging Face processor, with the checkpoint's",
+      "own image placeholder (e.g. <image> for LLaVA, <|image_pad|> for Qwen2-VL) or vlmlens' <image>."
+    })
+final class CaptureCommand implements Callable<Integer> {
+  @Mixin ModelOptions modelOptions = new ModelOptions();
+  @Spec CommandSpec spec;
+
+  @Option(names = "--image", description = "An image file (PNG or JPEG); repeat for several images, in prompt order.")
+  List<Path> images = new ArrayList<>();
+
+  @Option(names = "--prompt", required = true, description = "The prompt text, placeholders included.")
+  String prompt;
+
+  @Option(
+      names = "--points",
+      split = ",",
+      description = "Hook points to capture at every position, e.g. lm.3.resid_post,projector.out (default: all).")
+  List<String> points;
+
+  @Option(names = "--out", required = true, description = "The .safetensors file to write.")
+  Path out;
+
+  @Override
+  public Integer call() {
+    List<RgbImage> pics = new ArrayList<>();
+    for (Path p : images) {
+      if (!Files.isRegularFile(p)) {
+        throw new ParameterException(spec.commandLine(), "--image: no such file " + p);
+      }
+      try {
+        pics.add(RgbImage.read(p));
+      } catch (IOException | RuntimeException e) {
+        throw new ParameterException(spec.commandLine(), "--image: cannot read " + p + ": " + e.getMessage(), e);
+      }
+    }
+    if (out.getFileName() == null || !out.getFileName().toString().endsWith(".safetensors")) {
+      throw new ParameterException(spec.commandLine(), "--out must name a .safetensors file, got '" + out + "'");
+    }
+    try (HookedVlm vlm = modelOptions.loadAny(spec.commandLine())) {
+      VlmInput input = input(vlm, pics);
+      RunSpec.Builder b = RunSpec.builder().logits(RunSpec.LogitsMode.ALL);
+      for (HookPoint p : selectedPoints(vlm)) {
+        b.capture(p, Positions.all());
+      }
+      RunResult r;
+      try {
+        r = vlm.run(input, b.build());
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+      }
+      Map<String, String> meta = new LinkedHashMap<>();
+      meta.put("model", vlm.name());
+      CaptureFiles.write(out, r, meta);
+      System.out.println(
+          "wrote " + out.toAbsolutePath() + ": " + r.tokenization().length() + " tokens, "
+              + r.cache().size() + " hook point(s), logits [" + r.tokenization().length() + ", vocab]");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + out, e);
+    }
+    return 0;
+  }
+
+  /** The prompt with the checkpoint's own image placeholder turned into vlmlens' {@code <image>}. */
+  VlmInput input(HookedVlm vlm, List<RgbImage> pics) {
+    String text = prompt;
+    if (!pics.isEmpty() && !text.contains(VlmInput.IMAGE_PLACEHOLDER)) {
+      String nativeText = imageTokenText(vlm, pics.get(0));
+      text = text.replace(nativeText, VlmInput.IMAGE_PLACEHOLDER);
+    }
+    try {
+      return pics.isEmpty() ? VlmInput.text(text) : VlmInput.ofImages(pics, text);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--prompt: " + e.getMessage(), e);
+    }
+  }
+
+  /** The text of the model's image token (what its processor expands), read off a tokenization. */
+  private static String imageTokenText(HookedVlm vlm, RgbImage image) {
+    Tokenization t = vlm.tokenize(vlm.promptFormat().input(image, "x"));
+    int first = t.imagePositions(0).resolve(t.length())[0];
+    return t.tokens().get(first);
+  }
+
+  private List<HookPoint> selectedPoints(HookedVlm vlm) {
+    if (points == null || points.isEmpty() || (points.size() == 1 && points.get(0).equals("all"))) {
+      return vlm.hookPoints();
+    }
+    List<HookPoint> out = new ArrayList<>();
+    for (String s : points) {
+      try {
+        out.add(HookPoint.parse(s.trim()));
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--points: " + e.getMessage(), e);
+      }
+    }
+    return out;
+  }
+}
