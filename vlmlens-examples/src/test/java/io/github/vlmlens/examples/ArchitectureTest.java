@@ -3,6 +3,8 @@ package io.github.vlmlens.examples;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
@@ -10,6 +12,8 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaCodeUnit;
 import com.tngtech.archunit.core.domain.JavaField;
 import com.tngtech.archunit.core.domain.JavaModifier;
+import com.tngtech.archunit.core.domain.JavaType;
+import com.tngtech.archunit.core.domain.JavaTypeVariable;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchCondition;
@@ -109,6 +113,22 @@ class ArchitectureTest {
         .check(classes);
   }
 
+  /** A leak only through a type argument's bound, as HtmlPage.chartRow had (XChart's internal base class). */
+  public static final class LeaksThroughATypeArgument {
+    public List<? extends org.knowm.xchart.internal.chartpart.Chart<?, ?>> charts() {
+      return List.of();
+    }
+  }
+
+  @Test
+  void anInternalTypeAsATypeArgumentIsCaught() {
+    JavaClasses fixture = new ClassFileImporter().importClasses(LeaksThroughATypeArgument.class);
+    AssertionError e = assertThrows(AssertionError.class,
+        () -> classes().should(exposeNoInternalType()).check(fixture));
+    assertTrue(e.getMessage().contains("charts() returns java.util.List<? extends org.knowm.xchart.internal.chartpart"
+        + ".Chart<?, ?>> (involving org.knowm.xchart.internal.chartpart.Chart)"), e.getMessage());
+  }
+
   @Test
   void everyPublicTypeCarriesItsApiStatus() {
     classes()
@@ -133,7 +153,8 @@ class ArchitectureTest {
   }
 
   private static ArchCondition<JavaClass> exposeNoInternalType() {
-    return new ArchCondition<>("expose no internal type in a public or protected signature") {
+    return new ArchCondition<>(
+        "expose no internal type (raw, as a type argument or a bound) in a public or protected signature") {
       @Override
       public void check(JavaClass c, ConditionEvents events) {
         List<String> leaks = new ArrayList<>();
@@ -141,27 +162,25 @@ class ArchitectureTest {
           if (!isVisible(u.getModifiers())) {
             continue;
           }
-          if (isInternal(u.getRawReturnType())) {
-            leaks.add(u.getFullName() + " returns " + u.getRawReturnType().getName());
+          leaks(leaks, u.getFullName() + " returns ", u.getReturnType());
+          for (JavaType p : u.getParameterTypes()) {
+            leaks(leaks, u.getFullName() + " takes ", p);
           }
-          for (JavaClass p : u.getRawParameterTypes()) {
-            if (isInternal(p)) {
-              leaks.add(u.getFullName() + " takes " + p.getName());
-            }
+          for (JavaTypeVariable<?> v : u.getTypeParameters()) {
+            leaks(leaks, u.getFullName() + " declares ", v);
           }
         }
         for (JavaField f : c.getFields()) {
-          if (isVisible(f.getModifiers()) && isInternal(f.getRawType())) {
-            leaks.add(f.getFullName() + " is of type " + f.getRawType().getName());
+          if (isVisible(f.getModifiers())) {
+            leaks(leaks, f.getFullName() + " is of type ", f.getType());
           }
         }
-        if (c.getRawSuperclass().isPresent() && isInternal(c.getRawSuperclass().get())) {
-          leaks.add(c.getName() + " extends " + c.getRawSuperclass().get().getName());
+        c.getSuperclass().ifPresent(s -> leaks(leaks, c.getName() + " extends ", s));
+        for (JavaType i : c.getInterfaces()) {
+          leaks(leaks, c.getName() + " implements ", i);
         }
-        for (JavaClass i : c.getRawInterfaces()) {
-          if (isInternal(i)) {
-            leaks.add(c.getName() + " implements " + i.getName());
-          }
+        for (JavaTypeVariable<?> v : c.getTypeParameters()) {
+          leaks(leaks, c.getName() + " declares ", v);
         }
         for (String l : leaks) {
           events.add(SimpleConditionEvent.violated(c, l));
@@ -170,12 +189,23 @@ class ArchitectureTest {
     };
   }
 
+  /** Adds a leak for every internal type involved in {@code t}: itself, its type arguments, bounds, arrays. */
+  private static void leaks(List<String> leaks, String where, JavaType t) {
+    for (JavaClass involved : t.getAllInvolvedRawTypes()) {
+      if (isInternal(involved)) {
+        String name = t.getName();
+        leaks.add(where + name + (name.equals(involved.getName()) ? "" : " (involving " + involved.getName() + ")"));
+      }
+    }
+  }
+
   private static boolean isVisible(java.util.Set<JavaModifier> m) {
     return m.contains(JavaModifier.PUBLIC) || m.contains(JavaModifier.PROTECTED);
   }
 
+  /** A type of an {@code internal} package: vlmlens' own, or a library's (e.g. XChart's chart base class). */
   private static boolean isInternal(JavaClass t) {
     JavaClass base = t.isArray() ? t.getBaseComponentType() : t;
-    return base.getPackageName().startsWith(ROOT) && base.getPackageName().contains(".internal");
+    return (base.getPackageName() + ".").contains(".internal.");
   }
 }

@@ -12,6 +12,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.XYChart;
 import org.knowm.xchart.internal.chartpart.Chart;
 
 /**
@@ -96,15 +98,34 @@ public final class HtmlPage {
   }
 
   /** An XChart plot, rendered to PNG at its own size; the alternative text is its title. */
-  public HtmlPage chart(Chart<?, ?> chart) {
-    return image(png(chart), chart.getTitle());
+  public HtmlPage chart(XYChart chart) {
+    return anyChart(chart);
+  }
+
+  /** An XChart heat map, rendered to PNG at its own size; the alternative text is its title. */
+  public HtmlPage chart(HeatMapChart chart) {
+    return anyChart(chart);
   }
 
   /** Several (small) plots side by side, wrapping onto as many lines as the page needs. */
-  public HtmlPage chartRow(List<? extends Chart<?, ?>> charts) {
+  public HtmlPage chartRow(List<XYChart> charts) {
+    return anyChartRow(charts);
+  }
+
+  /** Several (small) heat maps side by side, wrapping onto as many lines as the page needs. */
+  public HtmlPage heatMapRow(List<HeatMapChart> charts) {
+    return anyChartRow(charts);
+  }
+
+  // XChart's common supertype lives in its internal package: it stays out of public signatures.
+  private HtmlPage anyChart(Chart<?, ?> chart) {
+    return image(anyPng(chart), chart.getTitle());
+  }
+
+  private HtmlPage anyChartRow(List<? extends Chart<?, ?>> charts) {
     body.append("<div class=\"row\">\n");
     for (Chart<?, ?> c : charts) {
-      img(png(c), c.getTitle());
+      img(anyPng(c), c.getTitle());
       body.append('\n');
     }
     body.append("</div>\n");
@@ -148,7 +169,20 @@ public final class HtmlPage {
    *
    * @throws UncheckedIOException naming the chart when it cannot be encoded
    */
-  public static byte[] png(Chart<?, ?> chart) {
+  public static byte[] png(XYChart chart) {
+    return anyPng(chart);
+  }
+
+  /**
+   * An XChart heat map as PNG bytes.
+   *
+   * @throws UncheckedIOException naming the chart when it cannot be encoded
+   */
+  public static byte[] png(HeatMapChart chart) {
+    return anyPng(chart);
+  }
+
+  private static byte[] anyPng(Chart<?, ?> chart) {
     try {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);

@@ -106,7 +106,7 @@ public final class SteerText {
               + first.answer() + "\" among the two answers after moving B's ID to that cell, over " + first.n()
               + " scenes (unsteered: " + fmt(first.baseline()) + ").");
         }
-        p.chartRow(SteerCharts.heatMaps(r, scope));
+        p.heatMapRow(SteerCharts.heatMaps(r, scope));
         continue;
       }
       p.chart(SteerCharts.curves(r, scope));
