@@ -1,0 +1,504 @@
+package io.github.vlmlens.hooks.internal.qwen2vl;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.vlmlens.core.HookPoint;
+import io.github.vlmlens.core.PromptFormat;
+import io.github.vlmlens.core.RgbImage;
+import io.github.vlmlens.core.Tokenization;
+import io.github.vlmlens.core.VlmInput;
+import io.github.vlmlens.hooks.CheckpointException;
+import io.github.vlmlens.hooks.ForwardTap;
+import io.github.vlmlens.hooks.LoadOptions;
+import io.github.vlmlens.hooks.internal.io.LlavaTokenizer;
+import io.github.vlmlens.hooks.internal.model.Architecture;
+import io.github.vlmlens.hooks.internal.model.HookPointCatalog;
+import io.github.vlmlens.hooks.internal.model.Ops;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Qwen2-VL and Qwen2.5-VL behind the runner's {@link Architecture} seam.
+ *
+ * <p>Hook points and the Hugging Face modules they are: {@code vision.0.resid_post} the patch
+ * embedding ({@code visual.patch_embed}); {@code vision.L.attn_out}, {@code vision.L.mlp_out} and
+ * {@code vision.L.resid_post} block {@code L}'s ({@code visual.blocks[L-1]}) attention and MLP
+ * outputs and its output; {@code projector.out} the merger ({@code visual.merger}); {@code lm.0}
+ * the input embeddings with the image features scattered in; {@code lm.L.*} decoder layer
+ * {@code L} ({@code language_model.layers[L-1]}). Vision and projector rows are in the
+ * processor's order (merge blocks row-major, the patches of a block row-major) for Qwen2.5-VL too,
+ * whose tower Hugging Face runs in window order internally.
+ *
+ * <p>The prompt format is {@link LoadOptions#promptTemplate()} when given, else the chat
+ * template's rendering of one user message holding an image and the question:
+ * {@value #SYSTEM_TEMPLATE} (the published Qwen2-VL and Qwen2.5-VL templates add that default
+ * system prompt); a checkpoint whose chat template has no default system prompt gets
+ * {@value #PLAIN_TEMPLATE}.
+ */
+public final class Qwen2VlArchitecture implements Architecture {
+  /** The chat template's rendering with the default system prompt. */
+  public static final String SYSTEM_TEMPLATE =
+      "<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n"
+          + "<|im_start|>user\n<|vision_start|><image><|vision_end|>{question}<|im_end|>\n<|im_start|>assistant\n";
+  /** The chat template's rendering without a system prompt. */
+  public static final String PLAIN_TEMPLATE =
+      "<|im_start|>user\n<|vision_start|><image><|vision_end|>{question}<|im_end|>\n<|im_start|>assistant\n";
+
+  private static final String DEFAULT_SYSTEM = "You are a helpful assistant.";
+
+  private final Qwen2VlConfig config;
+  private final Qwen2VlImageProcessor processor;
+  private final LlavaTokenizer tokenizer;
+  private final NDManager manager;
+  private final DataType dataType;
+  private final Qwen2VlNetwork network;
+  private final HookPointCatalog catalog;
+  private final PromptFormat format;
+  private final float[] textInvFreq;
+  private final float[] visionInvFreq;
+  private final long padId;
+
+  private Qwen2VlArchitecture(
+      Qwen2VlConfig config, Qwen2VlImageProcessor processor, LlavaTokenizer tokenizer, NDManager manager,
+      DataType dataType, Map<String, NDArray> params, PromptFormat format) {
+    this.config = config;
+    this.processor = processor;
+    this.tokenizer = tokenizer;
+    this.manager = manager;
+    this.dataType = dataType;
+    this.format = format;
+    this.network = new Qwen2VlNetwork(config, params, dataType, manager);
+    int depth = config.vision().depth();
+    this.catalog = new HookPointCatalog(network.hookPoints(), network.numLayers(), depth, depth);
+    this.textInvFreq = Qwen2VlRope.inverseFrequencies(config.text().ropeTheta(), config.text().headDim());
+    this.visionInvFreq = Qwen2VlRope.inverseFrequencies(config.vision().ropeTheta(), config.vision().headDim() / 2);
+    Integer pad = config.text().padTokenId();
+    this.padId = pad != null && pad >= 0 && pad < config.text().vocabSize() ? pad : 0;
+  }
+
+  /**
+   * Loads a checkpoint directory: {@code config.json} (already parsed), the safetensors weights,
+   * {@code tokenizer.json} and the image processor settings.
+   *
+   * @throws CheckpointException naming the file and key or tensor at fault
+   */
+  public static Qwen2VlArchitecture load(Path dir, JsonNode configJson, LoadOptions options) {
+    Objects.requireNonNull(dir, "dir");
+    Objects.requireNonNull(options, "options");
+    Path configFile = dir.resolve("config.json");
+    Qwen2VlConfig config = Qwen2VlConfig.parse(configJson, configFile.toString());
+    Qwen2VlImageProcessor processor = Qwen2VlImageProcessor.read(dir);
+    Qwen2VlConfig.Vision v = config.vision();
+    if (processor.patchSize() != v.patchSize()
+        || processor.mergeSize() != v.spatialMergeSize()
+        || processor.temporalPatchSize() != v.temporalPatchSize()) {
+      throw new CheckpointException(
+          "checkpoint " + dir + ": the image processor's patch_size " + processor.patchSize() + ", merge_size "
+              + processor.mergeSize() + " and temporal_patch_size " + processor.temporalPatchSize()
+              + " differ from config.json's vision_config (" + v.patchSize() + ", " + v.spatialMergeSize() + ", "
+              + v.temporalPatchSize() + ")");
+    }
+    PromptFormat format =
+        options.promptTemplate().isPresent()
+            ? PromptFormat.of(options.promptTemplate().get())
+            : PromptFormat.of(hasDefaultSystemPrompt(dir) ? SYSTEM_TEMPLATE : PLAIN_TEMPLATE);
+    Path tokenizerJson = dir.resolve("tokenizer.json");
+    LlavaTokenizer tokenizer = LlavaTokenizer.load(tokenizerJson, config.imageTokenId(), processor::imageTokens);
+    NDManager manager = null;
+    try {
+      if (tokenizer.vocabSize() > config.text().vocabSize()) {
+        throw new CheckpointException(
+            "tokenizer " + tokenizerJson + " has " + tokenizer.vocabSize() + " tokens but the model's vocabulary has "
+                + config.text().vocabSize());
+      }
+      manager = NDManager.newBaseManager(options.device(), "PyTorch");
+      Map<String, NDArray> params = Qwen2VlWeights.load(dir, config, manager, options.dataType());
+      return new Qwen2VlArchitecture(config, processor, tokenizer, manager, options.dataType(), params, format);
+    } catch (IllegalArgumentException e) {
+      tokenizer.close();
+      if (manager != null) {
+        manager.close();
+      }
+      throw new CheckpointException(configFile + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      tokenizer.close();
+      if (manager != null) {
+        manager.close();
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Whether the checkpoint's chat template (in {@code chat_template.jinja},
+   * {@code chat_template.json} or {@code tokenizer_config.json}) adds the default system prompt;
+   * true when the checkpoint has no chat template (the published models' behaviour).
+   */
+  static boolean hasDefaultSystemPrompt(Path dir) {
+    boolean found = false;
+    for (String f : List.of("chat_template.jinja", "chat_template.json", "tokenizer_config.json")) {
+      Path p = dir.resolve(f);
+      if (!Files.isRegularFile(p)) {
+        continue;
+      }
+      try {
+        String text = Files.readString(p, StandardCharsets.UTF_8);
+        if (text.contains(DEFAULT_SYSTEM)) {
+          return true;
+        }
+        found |= text.contains("im_start");
+      } catch (IOException e) {
+        throw new CheckpointException("cannot read " + p + ": " + e, e);
+      }
+    }
+    return !found;
+  }
+
+  /** The parsed config. */
+  public Qwen2VlConfig config() {
+    return config;
+  }
+
+  /** The image processor. */
+  public Qwen2VlImageProcessor processor() {
+    return processor;
+  }
+
+  @Override
+  public String modelType() {
+    return config.modelType();
+  }
+
+  @Override
+  public NDManager manager() {
+    return manager;
+  }
+
+  @Override
+  public DataType dataType() {
+    return dataType;
+  }
+
+  @Override
+  public int numLayers() {
+    return config.text().numHiddenLayers();
+  }
+
+  @Override
+  public int hiddenSize() {
+    return config.text().hiddenSize();
+  }
+
+  @Override
+  public int vocabSize() {
+    return config.text().vocabSize();
+  }
+
+  @Override
+  public long padId() {
+    return padId;
+  }
+
+  @Override
+  public HookPointCatalog catalog() {
+    return catalog;
+  }
+
+  @Override
+  public int width(HookPoint.Component component) {
+    return component == HookPoint.Component.VISION ? config.vision().width() : config.text().hiddenSize();
+  }
+
+  @Override
+  public PromptFormat promptFormat() {
+    return format;
+  }
+
+  @Override
+  public Tokenization tokenize(VlmInput input) {
+    refuseVideo(input);
+    return tokenizer.tokenize(input);
+  }
+
+  private static void refuseVideo(VlmInput input) {
+    if (input.isVideo()) {
+      throw new IllegalArgumentException(
+          "video input is not supported for Qwen2-VL / Qwen2.5-VL yet; pass the frames as images");
+    }
+  }
+
+  @Override
+  public int answerTokenId(String word) {
+    return tokenizer.singleTokenId(word);
+  }
+
+  @Override
+  public String tokenText(int id) {
+    return id < tokenizer.vocabSize() ? tokenizer.tokenText(id) : "<id " + id + ">";
+  }
+
+  // ------------------------------------------------------------------------------ encoding
+
+  /** One input's host-side encoding. */
+  static final class QwenEncoded implements Encoded {
+    final int[] ids;
+    final List<Qwen2VlImageProcessor.Patches> images;
+    final int[][] positions;
+    final int visionRows;
+    final int projectorRows;
+
+    QwenEncoded(int[] ids, List<Qwen2VlImageProcessor.Patches> images, int[][] positions, int unit) {
+      this.ids = ids;
+      this.images = images;
+      this.positions = positions;
+      int rows = 0;
+      for (Qwen2VlImageProcessor.Patches p : images) {
+        rows += p.count();
+      }
+      this.visionRows = rows;
+      this.projectorRows = rows / unit;
+    }
+
+    @Override
+    public int[] ids() {
+      return ids;
+    }
+
+    @Override
+    public int images() {
+      return images.size();
+    }
+
+    @Override
+    public int rows(HookPoint.Component component) {
+      switch (component) {
+        case VISION:
+          return visionRows;
+        case PROJECTOR:
+          return projectorRows;
+        default:
+          return ids.length;
+      }
+    }
+
+    /** The M-RoPE positions {@code [3][length]}. */
+    int[][] positions() {
+      return positions;
+    }
+  }
+
+  @Override
+  public Encoded encode(VlmInput input, Tokenization tokenization) {
+    refuseVideo(input);
+    int[] ids = tokenization.ids();
+    int vocab = config.text().vocabSize();
+    int imageTokens = 0;
+    for (int i = 0; i < ids.length; i++) {
+      if (ids[i] < 0 || ids[i] >= vocab) {
+        throw new IllegalArgumentException(
+            "token id " + ids[i] + " at position " + i + " is outside the vocabulary of " + vocab);
+      }
+      if (ids[i] == config.imageTokenId()) {
+        imageTokens++;
+      }
+    }
+    int unit = config.vision().spatialMergeSize() * config.vision().spatialMergeSize();
+    List<Qwen2VlImageProcessor.Patches> images = new ArrayList<>();
+    List<int[]> grids = new ArrayList<>();
+    int features = 0;
+    for (RgbImage img : input.images()) {
+      Qwen2VlImageProcessor.Patches p = processor.process(img);
+      images.add(p);
+      grids.add(new int[] {p.t(), p.h(), p.w()});
+      features += p.count() / unit;
+    }
+    if (features != imageTokens) {
+      throw new IllegalArgumentException(
+          "Image features and image tokens do not match: tokens: " + imageTokens + ", features: " + features);
+    }
+    int[][] positions =
+        Qwen2VlRope.positionIds(ids, config.imageTokenId(), grids, config.vision().spatialMergeSize(), null);
+    return new QwenEncoded(ids, images, positions, unit);
+  }
+
+  /** A batch's device-side inputs. */
+  static final class QwenBatch implements Batch {
+    final List<QwenEncoded> inputs;
+    final int length;
+    final NDArray ids;
+    final long[] imageRows;
+    final NDArray cos;
+    final NDArray sin;
+    final Qwen2VlNetwork.VisionInput vision;
+
+    QwenBatch(
+        List<QwenEncoded> inputs, int length, NDArray ids, long[] imageRows, NDArray cos, NDArray sin,
+        Qwen2VlNetwork.VisionInput vision) {
+      this.inputs = inputs;
+      this.length = length;
+      this.ids = ids;
+      this.imageRows = imageRows;
+      this.cos = cos;
+      this.sin = sin;
+      this.vision = vision;
+    }
+  }
+
+  @Override
+  public Batch batch(List<Encoded> inputs, int length, boolean withPixels, NDManager run) {
+    int b = inputs.size();
+    List<QwenEncoded> qs = new ArrayList<>(b);
+    for (Encoded e : inputs) {
+      qs.add((QwenEncoded) e);
+    }
+    long[] ids = new long[b * length];
+    java.util.Arrays.fill(ids, padId);
+    int[][] positions = new int[3][b * length];
+    List<Long> imageRows = new ArrayList<>();
+    for (int s = 0; s < b; s++) {
+      QwenEncoded q = qs.get(s);
+      int n = q.ids.length;
+      if (n > length) {
+        throw new IllegalArgumentException("sequence of " + n + " tokens exceeds the batch length " + length);
+      }
+      int next = 0;
+      for (int t = 0; t < n; t++) {
+        ids[s * length + t] = q.ids[t];
+        for (int a = 0; a < 3; a++) {
+          positions[a][s * length + t] = q.positions[a][t];
+          next = Math.max(next, q.positions[a][t] + 1);
+        }
+        if (q.ids[t] == config.imageTokenId()) {
+          imageRows.add((long) s * length + t);
+        }
+      }
+      for (int t = n; t < length; t++) {
+        for (int a = 0; a < 3; a++) {
+          positions[a][s * length + t] = next + t - n;
+        }
+      }
+    }
+    float[][] tables = Qwen2VlRope.textTables(positions, b * length, textInvFreq, config.text().mropeSection());
+    int hd = config.text().headDim();
+    Shape ts = new Shape(b, 1, length, hd);
+    NDArray cos = run.create(tables[0], ts).toType(dataType, false);
+    NDArray sin = run.create(tables[1], ts).toType(dataType, false);
+    Qwen2VlNetwork.VisionInput vision = withPixels ? visionInput(qs, run) : null;
+    long[] rows = imageRows.stream().mapToLong(Long::longValue).toArray();
+    return new QwenBatch(qs, length, run.create(ids, new Shape(b, length)), rows, cos, sin, vision);
+  }
+
+  private Qwen2VlNetwork.VisionInput visionInput(List<QwenEncoded> inputs, NDManager run) {
+    Qwen2VlConfig.Vision v = config.vision();
+    int merge = v.spatialMergeSize();
+    int patchDim = v.patchDim();
+    int total = 0;
+    int segments = 0;
+    for (QwenEncoded q : inputs) {
+      total += q.visionRows;
+      for (Qwen2VlImageProcessor.Patches p : q.images) {
+        segments += p.t();
+      }
+    }
+    if (total == 0) {
+      return null;
+    }
+    float[] rows = new float[total * patchDim];
+    int vd = v.headDim();
+    float[] cos = new float[total * vd];
+    float[] sin = new float[total * vd];
+    int[] segStart = new int[segments];
+    int[] segLength = new int[segments];
+    NDArray[] masks = v.windowSize() > 0 ? new NDArray[segments] : null;
+    int windowTokens = v.windowSize() / v.patchSize() / merge;
+    int at = 0;
+    int seg = 0;
+    for (QwenEncoded q : inputs) {
+      for (Qwen2VlImageProcessor.Patches p : q.images) {
+        if (p.rows().length != p.count() * patchDim) {
+          throw new IllegalStateException(
+              "the processor gave " + p.rows().length + " values for " + p.count() + " patches of " + patchDim);
+        }
+        System.arraycopy(p.rows(), 0, rows, at * patchDim, p.rows().length);
+        int[] grid = {p.t(), p.h(), p.w()};
+        Qwen2VlRope.visionTables(grid, merge, visionInvFreq, cos, sin, at);
+        int[] windows = masks == null ? null : Qwen2VlRope.windows(grid, merge, windowTokens);
+        int frame = p.h() * p.w();
+        for (int t = 0; t < p.t(); t++) {
+          segStart[seg] = at + t * frame;
+          segLength[seg] = frame;
+          if (masks != null) {
+            masks[seg] = windowMask(java.util.Arrays.copyOfRange(windows, t * frame, (t + 1) * frame), run);
+          }
+          seg++;
+        }
+        at += p.count();
+      }
+    }
+    NDArray rowArray = run.create(rows, new Shape(total, patchDim));
+    NDArray cosArray = run.create(cos, new Shape(total, vd));
+    NDArray sinArray = run.create(sin, new Shape(total, vd));
+    return new Qwen2VlNetwork.VisionInput(rowArray, segStart, segLength, masks, cosArray, sinArray);
+  }
+
+  /** The additive mask {@code [n, n]} (float32) that keeps attention within each window. */
+  private static NDArray windowMask(int[] windows, NDManager run) {
+    int n = windows.length;
+    NDArray w = run.create(windows);
+    NDArray other = w.reshape(n, 1).eq(w.reshape(1, n)).logicalNot().toType(DataType.FLOAT32, false);
+    return other.mul(Ops.scalar(other, -Float.MAX_VALUE));
+  }
+
+  @Override
+  public NDArray embed(Batch batch, ForwardTap tap) {
+    QwenBatch qb = (QwenBatch) batch;
+    NDArray features = qb.vision == null ? null : network.imageFeatures(qb.vision, tap);
+    long featureRows = features == null ? 0 : features.getShape().get(0);
+    if (featureRows != qb.imageRows.length) {
+      throw new IllegalArgumentException(
+          "Image features and image tokens do not match: tokens: " + qb.imageRows.length + ", features: "
+              + featureRows);
+    }
+    return network.embed(qb.ids, qb.imageRows, features, tap);
+  }
+
+  @Override
+  public void encodeImages(Batch batch, ForwardTap tap) {
+    QwenBatch qb = (QwenBatch) batch;
+    if (qb.vision != null) {
+      network.imageFeatures(qb.vision, tap);
+    }
+  }
+
+  @Override
+  public NDArray decode(NDArray hidden, int from, int to, Batch batch, ForwardTap tap) {
+    QwenBatch qb = (QwenBatch) batch;
+    return network.decode(hidden, from, to, qb.cos, qb.sin, tap);
+  }
+
+  @Override
+  public NDArray logits(NDArray hidden) {
+    return network.logits(hidden);
+  }
+
+  @Override
+  public void close() {
+    network.close();
+    tokenizer.close();
+    manager.close();
+  }
+
+  @Override
+  public String toString() {
+    return "Qwen2VlArchitecture[" + config + ", " + dataType + "]";
+  }
+}
