@@ -4,6 +4,8 @@ import io.github.vlmlens.core.HookPoint;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 
@@ -59,21 +61,39 @@ public final class HookPointCatalog {
         "unknown hook point " + p + " in " + usedBy + why + "; this model has " + describe());
   }
 
-  /** A compact list of every valid point, e.g. {@code lm.0..32.resid_post, lm.1..32.attn_out, ...}. */
+  /**
+   * A compact list of every valid point, grouped by component and site in model order, e.g.
+   * {@code vision.0..2.resid_post, vision.1..2.attn_out, ..., projector.out, lm.0..32.resid_post}.
+   */
   public String describe() {
-    List<String> parts = new ArrayList<>();
-    parts.add(visionRun == 0 ? "vision.0.resid_post" : "vision.0.." + visionRun + ".resid_post");
-    if (visionRun > 0) {
-      parts.add(range("vision", 1, visionRun, "attn_out"));
-      parts.add(range("vision", 1, visionRun, "mlp_out"));
+    Map<String, List<Integer>> groups = new LinkedHashMap<>();
+    for (HookPoint p : points) {
+      String c = p.toString();
+      if (p.component() == HookPoint.Component.PROJECTOR) {
+        groups.putIfAbsent(c, new ArrayList<>());
+        continue;
+      }
+      String[] parts = c.split("\\.", 3);
+      groups.computeIfAbsent(parts[0] + "\u0000" + parts[2], k -> new ArrayList<>()).add(p.layer());
     }
-    parts.add("projector.out");
-    parts.add(lmLayers == 0 ? "lm.0.resid_post" : "lm.0.." + lmLayers + ".resid_post");
-    if (lmLayers > 0) {
-      parts.add(range("lm", 1, lmLayers, "attn_out"));
-      parts.add(range("lm", 1, lmLayers, "mlp_out"));
+    List<String> out = new ArrayList<>();
+    for (Map.Entry<String, List<Integer>> e : groups.entrySet()) {
+      if (e.getValue().isEmpty()) {
+        out.add(e.getKey());
+        continue;
+      }
+      String[] cs = e.getKey().split("\u0000");
+      List<Integer> layers = e.getValue();
+      int first = layers.get(0);
+      int last = layers.get(layers.size() - 1);
+      boolean contiguous = last - first + 1 == layers.size();
+      if (contiguous) {
+        out.add(range(cs[0], first, last, cs[1]));
+      } else {
+        out.add(cs[0] + "." + layers + "." + cs[1]);
+      }
     }
-    return String.join(", ", parts);
+    return String.join(", ", out);
   }
 
   private static String range(String c, int from, int to, String site) {
