@@ -85,9 +85,10 @@ public final class HookedLlava implements HookedVlm {
   }
 
   /**
-   * Loads a Hugging Face LLaVA checkpoint directory: {@code config.json}, the safetensors weights,
-   * {@code tokenizer.json}, {@code preprocessor_config.json} and, optionally,
-   * {@code vlmlens.json}.
+   * Loads a Hugging Face LLaVA checkpoint directory: {@code config.json}, the safetensors weights
+   * (transformers 4 or 5 key layout), {@code tokenizer.json}, the image processor settings
+   * ({@code preprocessor_config.json}, or {@code processor_config.json} as transformers 5 writes
+   * it) and, optionally, {@code vlmlens.json}.
    *
    * @throws CheckpointException naming the file (and tensor) at fault
    */
@@ -95,15 +96,13 @@ public final class HookedLlava implements HookedVlm {
     Objects.requireNonNull(options, "options");
     PromptFormat format = promptFormat(checkpointDir, options);
     Path tokenizerJson = checkpointDir.resolve("tokenizer.json");
-    Path preprocessorJson = checkpointDir.resolve("preprocessor_config.json");
-    for (Path f : List.of(tokenizerJson, preprocessorJson)) {
-      if (!Files.isRegularFile(f)) {
-        throw new CheckpointException("checkpoint " + checkpointDir + " has no " + f.getFileName());
-      }
+    if (!Files.isRegularFile(tokenizerJson)) {
+      throw new CheckpointException("checkpoint " + checkpointDir + " has no tokenizer.json");
     }
+    ImagePreprocessor pre = ImagePreprocessor.readCheckpoint(checkpointDir);
     LlavaModel model = LlavaModel.load(checkpointDir, options);
     try {
-      return create(model, true, tokenizerJson, preprocessorJson, format, checkpointDir.getFileName().toString());
+      return create(model, true, tokenizerJson, pre, format, checkpointDir.getFileName().toString());
     } catch (RuntimeException e) {
       model.close();
       throw e;
@@ -122,12 +121,11 @@ public final class HookedLlava implements HookedVlm {
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(format, "format");
     String name = model.source() == null ? "llava (in memory)" : model.source().getFileName().toString();
-    return create(model, false, tokenizerJson, preprocessorConfigJson, format, name);
+    return create(model, false, tokenizerJson, ImagePreprocessor.read(preprocessorConfigJson), format, name);
   }
 
   private static HookedLlava create(
-      LlavaModel model, boolean owns, Path tokenizerJson, Path preprocessorJson, PromptFormat format, String name) {
-    ImagePreprocessor pre = ImagePreprocessor.read(preprocessorJson);
+      LlavaModel model, boolean owns, Path tokenizerJson, ImagePreprocessor pre, PromptFormat format, String name) {
     LlavaTokenizer tok =
         LlavaTokenizer.load(tokenizerJson, model.config().imageTokenIndex(), model.imageTokensPerImage());
     try {

@@ -122,6 +122,39 @@ public final class ImagePreprocessor {
     return parse(json, preprocessorConfigJson.toString());
   }
 
+  /**
+   * Reads the image processor settings of a checkpoint directory: {@code preprocessor_config.json}
+   * when present, else the {@code image_processor} object of {@code processor_config.json} (the
+   * layout transformers 5 writes).
+   *
+   * @throws CheckpointException naming the directory when neither file is there, or naming the
+   *     file and key at fault
+   */
+  public static ImagePreprocessor readCheckpoint(Path dir) {
+    Path pre = dir.resolve("preprocessor_config.json");
+    if (Files.isRegularFile(pre)) {
+      return read(pre);
+    }
+    Path proc = dir.resolve("processor_config.json");
+    if (!Files.isRegularFile(proc)) {
+      throw new CheckpointException(
+          "checkpoint " + dir + " has neither preprocessor_config.json nor processor_config.json");
+    }
+    JsonNode root;
+    try {
+      root = MAPPER.readTree(Files.readString(proc, StandardCharsets.UTF_8));
+    } catch (JsonProcessingException e) {
+      throw new CheckpointException(proc + " is not valid JSON: " + e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new CheckpointException("cannot read " + proc + ": " + e, e);
+    }
+    JsonNode ip = root == null ? null : root.get("image_processor");
+    if (ip == null || !ip.isObject()) {
+      throw new CheckpointException(proc + " has no image_processor object");
+    }
+    return parse(ip.toString(), proc + " (image_processor)");
+  }
+
   /** Parses the text of a {@code preprocessor_config.json} (see {@link #read}). */
   public static ImagePreprocessor fromJson(String json) {
     return parse(json, "preprocessor config JSON");

@@ -192,8 +192,10 @@ public final class SafetensorsCheckpoint implements AutoCloseable {
   }
 
   /**
-   * The canonical (published, old-layout) name of a Hugging Face tensor name; names already in the
-   * old layout are returned unchanged.
+   * The canonical (published, old-layout) name of a Hugging Face tensor name: the transformers 5
+   * layouts ({@code model.language_model.*}, {@code model.vision_tower.*}, {@code lm_head.*}, CLIP
+   * weights under {@code vision_tower.*} without {@code vision_model.}) map to the published
+   * transformers 4 names; names already in that layout are returned unchanged.
    */
   public static String canonicalName(String hfName) {
     if (hfName.startsWith("model.language_model.")) {
@@ -202,13 +204,15 @@ public final class SafetensorsCheckpoint implements AutoCloseable {
     if (hfName.startsWith("lm_head.")) {
       return "language_model." + hfName;
     }
-    if (hfName.startsWith("model.vision_tower.")) {
-      return hfName.substring("model.".length());
+    String name = hfName;
+    if (name.startsWith("model.vision_tower.") || name.startsWith("model.multi_modal_projector.")) {
+      name = name.substring("model.".length());
     }
-    if (hfName.startsWith("model.multi_modal_projector.")) {
-      return hfName.substring("model.".length());
+    // transformers >= 5 stores LLaVA's CLIP tower without its vision_model level.
+    if (name.startsWith("vision_tower.") && !name.startsWith("vision_tower.vision_model.")) {
+      name = "vision_tower.vision_model." + name.substring("vision_tower.".length());
     }
-    return hfName;
+    return name;
   }
 
   /** The checkpoint directory. */
