@@ -3,6 +3,7 @@ package io.github.vlmlens.examples;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,8 +23,11 @@ import com.tngtech.archunit.lang.SimpleConditionEvent;
 import io.github.vlmlens.core.API;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.w3c.dom.Element;
 
 /**
  * The rules of DESIGN.md, enforced on every vlmlens module's main classes: module dependencies
@@ -141,6 +145,28 @@ class ArchitectureTest {
   @Test
   void noCyclesBetweenModulesOrTheirPublicPackages() {
     slices().matching(ROOT + ".(*)..").should().beFreeOfCycles().check(classes);
+  }
+
+  @Test
+  void theApiCheckProfileComparesExactlyTheStableTypes() {
+    Set<String> stable = new TreeSet<>();
+    for (JavaClass c : classes) {
+      if (c.isTopLevelClass()
+          && c.tryGetAnnotationOfType(API.class).map(a -> a.status() == API.Status.STABLE).orElse(false)) {
+        stable.add(c.getName());
+      }
+    }
+    Element project = Poms.read(Poms.root().resolve("pom.xml")).getDocumentElement();
+    Set<String> compared = new TreeSet<>();
+    for (Element profile : Poms.children(Poms.path(project, "profiles"), "profile")) {
+      if ("api-check".equals(Poms.text(profile, "id"))) {
+        Element plugin = Poms.path(profile, "build", "plugins", "plugin");
+        for (Element i : Poms.children(Poms.path(plugin, "configuration", "parameter", "includes"), "include")) {
+          compared.add(i.getTextContent().trim());
+        }
+      }
+    }
+    assertEquals(stable, compared, "the api-check profile's <includes> in pom.xml against the STABLE types");
   }
 
   private static DescribedPredicate<JavaClass> publicApiTypes() {
