@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "vlmlens",
     mixinStandardHelpOptions = true,
-    version = "vlmlens 0.1.0",
+    versionProvider = BuildVersion.class,
     description = "Mechanistic interpretability of vision-language models.",
     subcommands = {
       DemoCommand.class,
