@@ -21,6 +21,17 @@ import java.util.regex.Pattern;
  *       output of encoder layer {@code L} (1-based). Positions run over
  *       {@code image * (patches + 1) + patch}, the class token being patch 0 of each image.
  *   <li>{@code vision.L.attn_out}, {@code vision.L.mlp_out}: as for the language model.
+ *   <li>{@code lm.L.resid_pre}: block {@code L}'s input (equal to {@code lm.(L-1).resid_post}
+ *       unless changed there); {@code lm.L.resid_mid}: the residual stream after the attention
+ *       and before the MLP. The same for {@code vision.L}.
+ *   <li>{@code lm.L.attn_z}: the attention's per-head output before the output projection,
+ *       {@code [tokens, heads * head_dim]}, head {@code h} in columns
+ *       {@code h * head_dim .. (h+1) * head_dim - 1}.
+ *   <li>{@code lm.L.attn_pattern}: attention probabilities; one row per query position holding
+ *       {@code [heads, keys]} flattened (width {@code heads * tokens}). Captured at chosen query
+ *       positions; not changed by interventions other than knockouts.
+ *   <li>{@code lm.L.attn_scores}: the scaled, masked attention scores before the softmax, laid out
+ *       as the pattern; where attention knockouts apply.
  *   <li>{@code projector.out}: the projected image features, one row per image token, in
  *       sequence order.
  * </ul>
@@ -42,6 +53,16 @@ public final class HookPoint implements Comparable<HookPoint> {
   public enum Site {
     /** The residual stream after the layer (or the embeddings for layer 0). */
     RESID_POST,
+    /** The layer's input residual stream. */
+    RESID_PRE,
+    /** The residual stream after the attention, before the MLP. */
+    RESID_MID,
+    /** Attention scores before the softmax: {@code [heads, keys]} per query position. */
+    ATTN_SCORES,
+    /** Attention probabilities: {@code [heads, keys]} per query position. */
+    ATTN_PATTERN,
+    /** The attention's per-head output before the output projection. */
+    ATTN_Z,
     /** The attention sub-layer's output, before it is added to the residual stream. */
     ATTN_OUT,
     /** The MLP sub-layer's output, before it is added to the residual stream. */
@@ -51,7 +72,8 @@ public final class HookPoint implements Comparable<HookPoint> {
   }
 
   private static final Pattern LAYERED =
-      Pattern.compile("(lm|vision)\\.(\\d+)(?:\\.(resid_post|attn_out|mlp_out))?");
+      Pattern.compile(
+          "(lm|vision)\\.(\\d+)(?:\\.(resid_post|resid_pre|resid_mid|attn_scores|attn_pattern|attn_z|attn_out|mlp_out))?");
 
   private final Component component;
   private final int layer;
@@ -142,7 +164,8 @@ public final class HookPoint implements Comparable<HookPoint> {
     if (!m.matches()) {
       throw new IllegalArgumentException(
           "'" + text + "' is not a hook point; expected forms like lm.12.resid_post, lm.3.attn_out,"
-              + " lm.3.mlp_out, lm.embed, vision.22.resid_post or projector.out");
+              + " lm.3.mlp_out, lm.3.resid_pre, lm.3.resid_mid, lm.3.attn_z, lm.3.attn_pattern,"
+              + " lm.3.attn_scores, lm.embed, vision.22.resid_post or projector.out");
     }
     Component component = m.group(1).equals("lm") ? Component.LM : Component.VISION;
     int layer;
@@ -152,10 +175,7 @@ public final class HookPoint implements Comparable<HookPoint> {
       throw new IllegalArgumentException("layer number out of range in '" + text + "'", e);
     }
     String s = m.group(3);
-    Site site =
-        s == null || s.equals("resid_post")
-            ? Site.RESID_POST
-            : s.equals("attn_out") ? Site.ATTN_OUT : Site.MLP_OUT;
+    Site site = s == null ? Site.RESID_POST : Site.valueOf(s.toUpperCase(Locale.ROOT));
     try {
       return of(component, layer, site);
     } catch (IllegalArgumentException e) {
@@ -240,12 +260,27 @@ public final class HookPoint implements Comparable<HookPoint> {
 
   private static int siteOrder(Site s) {
     switch (s) {
-      case ATTN_OUT:
+      case RESID_PRE:
         return 0;
-      case MLP_OUT:
+      case ATTN_SCORES:
         return 1;
-      default:
+      case ATTN_PATTERN:
         return 2;
+      case ATTN_Z:
+        return 3;
+      case ATTN_OUT:
+        return 4;
+      case RESID_MID:
+        return 5;
+      case MLP_OUT:
+        return 6;
+      default:
+        return 7;
     }
+  }
+
+  /** Whether this point holds attention scores or probabilities ({@code [heads, keys]} per query). */
+  public boolean isAttentionMap() {
+    return site == Site.ATTN_SCORES || site == Site.ATTN_PATTERN;
   }
 }

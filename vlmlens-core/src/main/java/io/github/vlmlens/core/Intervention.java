@@ -8,7 +8,9 @@ import java.util.Objects;
  * in the order the {@link RunSpec} lists them; captures at that point see the changed activation.
  *
  * <p>Build them with the static factories: {@link #patch}, {@link #add}, {@link #replace},
- * {@link #zeroAblate}, {@link #meanAblate} and {@link #custom}.
+ * {@link #zeroAblate}, {@link #meanAblate}, {@link #custom}, and for attention
+ * {@link #knockout} (block queries from keys) and {@link #zeroAblateHeads} /
+ * {@link #meanAblateHeads}.
  */
 @API(status = API.Status.STABLE, since = "0.1.0")
 public final class Intervention {
@@ -26,7 +28,13 @@ public final class Intervention {
     /** Set each vector at the positions to their mean over those positions in this run. */
     MEAN_ABLATE,
     /** Hand the activation to a user callback. */
-    CUSTOM
+    CUSTOM,
+    /** Block attention from query positions to key positions (at {@code attn_scores}). */
+    KNOCKOUT,
+    /** Set chosen heads' outputs ({@code attn_z} columns) to zero at the positions. */
+    HEAD_ZERO_ABLATE,
+    /** Set chosen heads' outputs to their mean over the positions in this run. */
+    HEAD_MEAN_ABLATE
   }
 
   private final Kind kind;
@@ -36,6 +44,8 @@ public final class Intervention {
   private final Positions sourcePositions;
   private final float[][] vectors;
   private final ActivationHook hook;
+  private final Positions keys;
+  private final int[] heads;
 
   private Intervention(
       Kind kind,
@@ -45,6 +55,21 @@ public final class Intervention {
       Positions sourcePositions,
       float[][] vectors,
       ActivationHook hook) {
+    this(kind, point, positions, source, sourcePositions, vectors, hook, null, null);
+  }
+
+  private Intervention(
+      Kind kind,
+      HookPoint point,
+      Positions positions,
+      ActivationCache source,
+      Positions sourcePositions,
+      float[][] vectors,
+      ActivationHook hook,
+      Positions keys,
+      int[] heads) {
+    this.keys = keys;
+    this.heads = heads;
     this.kind = kind;
     this.point = Objects.requireNonNull(point, "point");
     this.positions = Objects.requireNonNull(positions, "positions");
@@ -130,6 +155,74 @@ public final class Intervention {
         Kind.CUSTOM, point, Positions.all(), null, null, null, Objects.requireNonNull(hook, "hook"));
   }
 
+  /**
+   * Attention knockout in decoder block {@code layer}: the {@code queries} positions cannot attend
+   * to the {@code keys} positions, in the given heads (all heads when none are given). Applied to
+   * the scores before the softmax ({@code lm.layer.attn_scores}), so each query's remaining keys
+   * share its attention. A knockout that leaves a query no key at all is refused when it runs.
+   *
+   * @throws IllegalArgumentException for a negative head or an empty query or key set
+   */
+  public static Intervention knockout(int layer, Positions queries, Positions keys, int... heads) {
+    Objects.requireNonNull(queries, "queries");
+    Objects.requireNonNull(keys, "keys");
+    if ((!queries.isAll() && queries.size() == 0) || (!keys.isAll() && keys.size() == 0)) {
+      throw new IllegalArgumentException("knockout in lm." + layer + " needs query and key positions");
+    }
+    HookPoint p = HookPoint.of(HookPoint.Component.LM, layer, HookPoint.Site.ATTN_SCORES);
+    return new Intervention(Kind.KNOCKOUT, p, queries, null, null, null, null, keys, checkHeads(heads, p));
+  }
+
+  /**
+   * Zero-ablates heads: their outputs at {@code zPoint} (an {@code attn_z} point, e.g.
+   * {@code lm.3.attn_z}) become zero at {@code positions}.
+   */
+  public static Intervention zeroAblateHeads(HookPoint zPoint, Positions positions, int... heads) {
+    return headAblation(Kind.HEAD_ZERO_ABLATE, zPoint, positions, heads);
+  }
+
+  /**
+   * Mean-ablates heads: their outputs at {@code zPoint} become, at each of {@code positions}, their
+   * mean over those positions in this run.
+   */
+  public static Intervention meanAblateHeads(HookPoint zPoint, Positions positions, int... heads) {
+    return headAblation(Kind.HEAD_MEAN_ABLATE, zPoint, positions, heads);
+  }
+
+  private static Intervention headAblation(Kind kind, HookPoint zPoint, Positions positions, int[] heads) {
+    Objects.requireNonNull(zPoint, "zPoint");
+    if (zPoint.site() != HookPoint.Site.ATTN_Z) {
+      throw new IllegalArgumentException(
+          "head ablation acts on an attn_z point (e.g. lm.3.attn_z), not " + zPoint);
+    }
+    if (heads.length == 0) {
+      throw new IllegalArgumentException("head ablation at " + zPoint + " needs at least one head");
+    }
+    return new Intervention(kind, zPoint, positions, null, null, null, null, null, checkHeads(heads, zPoint));
+  }
+
+  private static int[] checkHeads(int[] heads, HookPoint p) {
+    for (int h : heads) {
+      if (h < 0) {
+        throw new IllegalArgumentException("head " + h + " at " + p + " is negative");
+      }
+    }
+    return heads.clone();
+  }
+
+  /** For {@link Kind#KNOCKOUT}: the key positions queries may not attend to; else {@code null}. */
+  public Positions keys() {
+    return keys;
+  }
+
+  /**
+   * For {@link Kind#KNOCKOUT} and head ablations: the heads (empty: every head, for a knockout);
+   * else an empty array. A copy.
+   */
+  public int[] heads() {
+    return heads == null ? new int[0] : heads.clone();
+  }
+
   /** What this intervention does. */
   public Kind kind() {
     return kind;
@@ -181,6 +274,12 @@ public final class Intervention {
     if (vectors != null) {
       extra = ", " + vectors.length + " vector(s) of width " + vectors[0].length;
     }
+    if (keys != null) {
+      extra += ", keys " + keys;
+    }
+    if (heads != null) {
+      extra += ", heads " + (heads.length == 0 ? "all" : Arrays.toString(heads));
+    }
     return kind.name().toLowerCase(java.util.Locale.ROOT) + "(" + point + " @ " + positions + extra + ")";
   }
 
@@ -201,7 +300,9 @@ public final class Intervention {
         && source == i.source
         && Objects.equals(sourcePositions, i.sourcePositions)
         && Arrays.deepEquals(vectors, i.vectors)
-        && hook == i.hook;
+        && hook == i.hook
+        && Objects.equals(keys, i.keys)
+        && Arrays.equals(heads, i.heads);
   }
 
   @Override

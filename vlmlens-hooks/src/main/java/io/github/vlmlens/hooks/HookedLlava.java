@@ -75,7 +75,7 @@ public final class HookedLlava implements HookedVlm {
           "tokenizer " + tokenizer.file() + " has " + tokenizer.vocabSize()
               + " tokens but the model's vocabulary has " + model.config().text().vocabSize());
     }
-    this.arch = new LlavaArchitecture(model, ownsModel, tokenizer, preprocessor, format);
+    this.arch = new LlavaArchitecture(model, model.network(), ownsModel, tokenizer, preprocessor, format);
     this.runner = new HookedRunner(arch, model.options().maxBatchSize());
   }
 

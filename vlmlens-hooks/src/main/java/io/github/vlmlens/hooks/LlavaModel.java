@@ -220,6 +220,11 @@ public final class LlavaModel implements AutoCloseable {
     }
   }
 
+  /** The network underneath (for the backend's own use). */
+  LlavaNetwork network() {
+    return network;
+  }
+
   /** The model's configuration. */
   public LlavaConfig config() {
     return config;

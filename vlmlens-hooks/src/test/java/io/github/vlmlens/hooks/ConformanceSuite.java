@@ -83,11 +83,17 @@ abstract class ConformanceSuite {
     float[] plain = vlm().run(x(), RunSpec.empty()).lastLogits();
     AtomicInteger calls = new AtomicInteger();
     RunSpec.Builder b = RunSpec.builder();
+    int hooked = 0;
     for (HookPoint p : vlm().hookPoints()) {
-      b.intervene(Intervention.custom(p, v -> calls.incrementAndGet()));
+      if (p.isAttentionMap()) {
+        b.capture(p, Positions.of(0));
+      } else {
+        b.intervene(Intervention.custom(p, v -> calls.incrementAndGet()));
+        hooked++;
+      }
     }
     assertArrayEquals(plain, vlm().run(x(), b.build()).lastLogits());
-    assertEquals(vlm().hookPoints().size(), calls.get(), "every hook point is visited once");
+    assertEquals(hooked, calls.get(), "every hook point is visited once");
   }
 
   @Test
@@ -245,7 +251,10 @@ abstract class ConformanceSuite {
     RunResult r = vlm().run(x(), b.build());
     for (HookPoint p : vlm().hookPoints()) {
       int rows = r.cache().get(p).positions().length;
-      if (p.component() == HookPoint.Component.LM) {
+      if (p.isAttentionMap()) {
+        assertEquals(t.length(), rows, p.toString());
+        assertEquals(0, r.cache().get(p).width() % t.length(), p + ": heads x keys");
+      } else if (p.component() == HookPoint.Component.LM) {
         assertEquals(t.length(), rows, p.toString());
       } else if (p.component() == HookPoint.Component.PROJECTOR) {
         assertEquals(t.imagePositions().size(), rows, p.toString());

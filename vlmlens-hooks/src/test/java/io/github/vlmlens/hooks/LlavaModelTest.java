@@ -66,8 +66,13 @@ class LlavaModelTest {
               pixels(sub, 1, 1),
               (p, a) -> {
                 visited.add(p);
-                long width = p.component() == HookPoint.Component.VISION ? 32 : 64;
-                assertEquals(width, a.getShape().get(2), p.toString());
+                if (p.isAttentionMap()) {
+                  // [batch, heads, queries, keys]
+                  assertEquals(new Shape(1, 4, ids.length, ids.length), a.getShape(), p.toString());
+                } else {
+                  long width = p.component() == HookPoint.Component.VISION ? 32 : 64;
+                  assertEquals(width, a.getShape().get(2), p.toString());
+                }
                 return a;
               });
       assertEquals(new Shape(1, ids.length, TinyLlava.vocabSize()), logits.getShape());

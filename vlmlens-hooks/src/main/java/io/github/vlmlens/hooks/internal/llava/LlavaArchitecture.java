@@ -16,6 +16,8 @@ import io.github.vlmlens.hooks.internal.io.ImagePreprocessor;
 import io.github.vlmlens.hooks.internal.io.LlavaTokenizer;
 import io.github.vlmlens.hooks.internal.model.Architecture;
 import io.github.vlmlens.hooks.internal.model.HookPointCatalog;
+import io.github.vlmlens.hooks.internal.model.KvCache;
+import io.github.vlmlens.hooks.internal.model.LlavaNetwork;
 import java.util.Arrays;
 import java.util.List;
 
@@ -26,6 +28,7 @@ import java.util.List;
  */
 public final class LlavaArchitecture implements Architecture {
   private final LlavaModel model;
+  private final LlavaNetwork network;
   private final boolean ownsModel;
   private final LlavaTokenizer tokenizer;
   private final ImagePreprocessor preprocessor;
@@ -38,12 +41,14 @@ public final class LlavaArchitecture implements Architecture {
   private final long padId;
 
   /**
+   * @param network the model's network
    * @param ownsModel whether {@link #close()} frees the model (the tokenizer is always freed)
    */
   public LlavaArchitecture(
-      LlavaModel model, boolean ownsModel, LlavaTokenizer tokenizer, ImagePreprocessor preprocessor,
-      PromptFormat format) {
+      LlavaModel model, LlavaNetwork network, boolean ownsModel, LlavaTokenizer tokenizer,
+      ImagePreprocessor preprocessor, PromptFormat format) {
     this.model = model;
+    this.network = network;
     this.ownsModel = ownsModel;
     this.tokenizer = tokenizer;
     this.preprocessor = preprocessor;
@@ -121,10 +126,22 @@ public final class LlavaArchitecture implements Architecture {
   }
 
   @Override
-  public int width(HookPoint.Component component) {
+  public int width(HookPoint point) {
+    LlavaConfig c = model.config();
+    if (point.component() == HookPoint.Component.VISION) {
+      return c.vision().hiddenSize();
+    }
+    if (point.site() == HookPoint.Site.ATTN_Z && point.component() == HookPoint.Component.LM) {
+      return c.text().numAttentionHeads() * c.text().headDim();
+    }
+    return c.text().hiddenSize();
+  }
+
+  @Override
+  public int heads(HookPoint.Component component) {
     return component == HookPoint.Component.VISION
-        ? model.config().vision().hiddenSize()
-        : model.config().text().hiddenSize();
+        ? model.config().vision().numAttentionHeads()
+        : model.config().text().numAttentionHeads();
   }
 
   @Override
@@ -249,8 +266,13 @@ public final class LlavaArchitecture implements Architecture {
   }
 
   @Override
-  public NDArray decode(NDArray hidden, int from, int to, Batch batch, ForwardTap tap) {
-    return model.decode(hidden, from, to, tap);
+  public NDArray decode(NDArray hidden, int from, int to, Batch batch, KvCache cache, ForwardTap tap) {
+    return network.decode(hidden, from, to, cache, tap);
+  }
+
+  @Override
+  public Batch extend(Batch batch, int token, int position, NDManager run) {
+    return new LlavaBatch(run.create(new long[] {token}, new Shape(1, 1)), null);
   }
 
   @Override

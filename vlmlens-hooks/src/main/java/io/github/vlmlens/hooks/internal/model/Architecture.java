@@ -48,8 +48,18 @@ public interface Architecture extends AutoCloseable {
   /** Every hook point the pass visits, in model order. */
   HookPointCatalog catalog();
 
-  /** The width of activations at a component. */
-  int width(HookPoint.Component component);
+  /**
+   * The width of one row of activations at a hook point (for {@code attn_z}:
+   * {@code heads * head_dim}). Not called for attention maps, whose rows hold
+   * {@code heads() * keys}.
+   */
+  int width(HookPoint point);
+
+  /**
+   * The attention (query) heads of a component's blocks: attention-map rows hold
+   * {@code heads(LM) * keys} values, and {@code attn_z} rows {@code heads * head_dim}.
+   */
+  int heads(HookPoint.Component component);
 
   /** The prompt format of the checkpoint. */
   PromptFormat promptFormat();
@@ -93,8 +103,18 @@ public interface Architecture extends AutoCloseable {
   /**
    * Decoder blocks {@code from+1..to} on {@code hidden} ({@code lm.from.resid_post}); returns
    * {@code lm.to.resid_post}, visiting each computed block's points.
+   *
+   * @param cache for generation: the keys and values of earlier positions, to which the blocks
+   *     append this call's; null for a plain run
    */
-  NDArray decode(NDArray hidden, int from, int to, Batch batch, ForwardTap tap);
+  NDArray decode(NDArray hidden, int from, int to, Batch batch, KvCache cache, ForwardTap tap);
+
+  /**
+   * The inputs of one generation step of a one-sequence batch: the token at sequence index
+   * {@code position}, following what {@code batch} (or an earlier step) held; its embedding is
+   * the token's (no image), its rotary position continues the prompt's.
+   */
+  Batch extend(Batch batch, int token, int position, NDManager run);
 
   /** The final norm and the head: logits {@code [..., vocab]} for {@code [..., hidden]}. */
   NDArray logits(NDArray hidden);

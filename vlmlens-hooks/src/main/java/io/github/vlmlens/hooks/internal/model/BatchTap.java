@@ -45,15 +45,21 @@ final class BatchTap implements ForwardTap {
 
   private final Map<HookPoint, List<Work>> work = new HashMap<>();
   private final Widths widths;
+  private final Heads heads;
   private final NDManager keep;
   private final DataType dataType;
   private final Map<Sample, List<Activations>> captured = new HashMap<>();
   private final List<Deferred> deferred = new ArrayList<>();
   private long pinnedBytes;
 
-  /** The width of a component's activations. */
+  /** The width of one row of activations at a hook point (not an attention map). */
   interface Widths {
-    int width(HookPoint.Component component);
+    int width(HookPoint point);
+  }
+
+  /** The attention heads of a component's blocks. */
+  interface Heads {
+    int heads(HookPoint.Component component);
   }
 
   /** The length of a sample's activation at a hook point. */
@@ -107,8 +113,10 @@ final class BatchTap implements ForwardTap {
    * @param widths the activation widths
    * @param keep the batch's manager, which keeps deferred activations alive until {@link #collect}
    */
-  BatchTap(List<Sample> batch, LengthFunction lengthAt, Widths widths, NDManager keep, DataType dataType) {
+  BatchTap(
+      List<Sample> batch, LengthFunction lengthAt, Widths widths, Heads heads, NDManager keep, DataType dataType) {
     this.widths = widths;
+    this.heads = heads;
     this.keep = keep;
     this.dataType = dataType;
     for (Sample s : batch) {
@@ -134,11 +142,82 @@ final class BatchTap implements ForwardTap {
     if (ws == null) {
       return activation;
     }
-    return apply(point, activation, ws);
+    return point.isAttentionMap() ? applyMap(point, activation, ws) : apply(point, activation, ws);
+  }
+
+  /**
+   * Attention scores or probabilities {@code [B, heads, T, S]}: knockouts set the scores of the
+   * blocked (head, query, key) entries to the lowest float (as the causal mask does), captures copy
+   * each asked query row's {@code [heads, keys]} (the sample's own keys only) to the host.
+   */
+  private NDArray applyMap(HookPoint point, NDArray act, List<Work> ws) {
+    Shape sh = act.getShape();
+    int b = (int) sh.get(0);
+    int heads = (int) sh.get(1);
+    int t = (int) sh.get(2);
+    int keysLen = (int) sh.get(3);
+    NDManager m = act.getManager();
+    NDArray blocked = null;
+    for (Work w : ws) {
+      int row = w.sample.batchRow;
+      for (Intervention iv : w.interventions) {
+        float[] qm = new float[b * t];
+        float[] km = new float[b * keysLen];
+        float[] hm = new float[b * heads];
+        for (int q : iv.positions().resolve(w.length)) {
+          qm[row * t + q] = 1;
+        }
+        for (int k : iv.keys().resolve(w.length)) {
+          km[row * keysLen + k] = 1;
+        }
+        int[] hs = iv.heads();
+        if (hs.length == 0) {
+          Arrays.fill(hm, row * heads, (row + 1) * heads, 1f);
+        } else {
+          for (int h : hs) {
+            hm[row * heads + h] = 1;
+          }
+        }
+        NDArray one =
+            m.create(qm, new Shape(b, 1, t, 1))
+                .mul(m.create(km, new Shape(b, 1, 1, keysLen)))
+                .mul(m.create(hm, new Shape(b, heads, 1, 1)));
+        blocked = blocked == null ? one : blocked.add(one);
+      }
+    }
+    NDArray out = act;
+    if (blocked != null) {
+      NDArray lowest = m.full(new Shape(), -Float.MAX_VALUE, act.getDataType());
+      out = NDArrays.where(blocked.gt(0f), lowest, act);
+    }
+    for (Work w : ws) {
+      if (w.capture == null) {
+        continue;
+      }
+      int len = Math.min(w.length, keysLen);
+      int width = heads * len;
+      if (w.capture.length == 0) {
+        captured.get(w.sample).add(Activations.of(point, w.capture, width, new float[0]));
+        continue;
+      }
+      long[] queries = new long[w.capture.length];
+      for (int i = 0; i < queries.length; i++) {
+        queries[i] = w.capture[i];
+      }
+      NDArray rows =
+          out.get(w.sample.batchRow)
+              .get(new NDIndex(":, {}", m.create(queries)))
+              .get(new NDIndex(":, :, :" + len))
+              .transpose(1, 0, 2);
+      captured
+          .get(w.sample)
+          .add(Activations.of(point, w.capture, width, rows.toType(DataType.FLOAT32, false).toFloatArray()));
+    }
+    return out;
   }
 
   private NDArray apply(HookPoint point, NDArray act, List<Work> ws) {
-    long width = widths.width(point.component());
+    long width = widths.width(point);
     int rounds = 0;
     for (Work w : ws) {
       rounds = Math.max(rounds, w.interventions.size());
@@ -264,6 +343,28 @@ final class BatchTap implements ForwardTap {
           values = flat.get(m.create(rows)).add(vec);
           break;
         }
+      case HEAD_ZERO_ABLATE:
+      case HEAD_MEAN_ABLATE:
+        {
+          NDArray cur = flat.get(m.create(rows));
+          int headDim = wd / heads.heads(point.component());
+          float[] keep = new float[wd];
+          Arrays.fill(keep, 1f);
+          for (int h : iv.heads()) {
+            Arrays.fill(keep, h * headDim, (h + 1) * headDim, 0f);
+          }
+          NDArray keepMask = m.create(keep).toType(dataType, false);
+          NDArray kept = cur.mul(keepMask);
+          if (iv.kind() == Intervention.Kind.HEAD_ZERO_ABLATE) {
+            values = kept;
+          } else {
+            NDArray mean =
+                cur.toType(DataType.FLOAT32, false).mean(new int[] {0}, true).toType(dataType, false);
+            NDArray dropMask = m.create(keep).neg().add(1f).toType(dataType, false);
+            values = kept.add(mean.mul(dropMask).repeat(0, n));
+          }
+          break;
+        }
       case MEAN_ABLATE:
         {
           NDArray cur = flat.get(m.create(rows));
@@ -312,13 +413,14 @@ final class BatchTap implements ForwardTap {
    * on the host, or gathered on the device first.
    */
   private void collectDeferred() {
-    Map<HookPoint.Component, List<Deferred>> groups = new LinkedHashMap<>();
+    // Same-shaped activations: one component and one row width.
+    Map<String, List<Deferred>> groups = new LinkedHashMap<>();
     for (Deferred d : deferred) {
-      groups.computeIfAbsent(d.point.component(), k -> new ArrayList<>()).add(d);
+      groups.computeIfAbsent(d.point.component() + "/" + widths.width(d.point), k -> new ArrayList<>()).add(d);
     }
-    for (Map.Entry<HookPoint.Component, List<Deferred>> e : groups.entrySet()) {
+    for (Map.Entry<String, List<Deferred>> e : groups.entrySet()) {
       List<Deferred> group = e.getValue();
-      int width = widths.width(e.getKey());
+      int width = widths.width(group.get(0).point);
       long rowsPer = group.get(0).activation.size() / width;
       List<NDArray> distinct = new ArrayList<>();
       int rowCount = 0;

@@ -63,7 +63,12 @@ public final class HookedRunner {
   }
 
   private int widthAt(HookPoint p) {
-    return arch.width(p.component());
+    return arch.width(p);
+  }
+
+  /** A sample's row width at a point: attention maps hold {@code heads * keys} per query. */
+  private int widthAt(Sample s, HookPoint p) {
+    return p.isAttentionMap() ? arch.heads(p.component()) * s.length : arch.width(p);
   }
 
   /**
@@ -167,8 +172,9 @@ public final class HookedRunner {
       String what = where + ", intervention " + k + " " + iv;
       catalog.check(p, what);
       int len = lengthAt(s, p);
-      int width = widthAt(p);
+      int width = widthAt(s, p);
       checkPositions(iv.positions(), p, len, what);
+      checkAttentionIntervention(iv, p, len, what);
       switch (iv.kind()) {
         case ADD:
         case REPLACE:
@@ -221,6 +227,50 @@ public final class HookedRunner {
       s.addCapture(p, e.getValue().resolve(len));
     }
     return s;
+  }
+
+  /**
+   * Attention maps take only captures and knockouts (at {@code attn_scores}); knockouts and head
+   * ablations name heads the model has, and a knockout may not leave a query without any key.
+   */
+  private void checkAttentionIntervention(Intervention iv, HookPoint p, int len, String what) {
+    Intervention.Kind k = iv.kind();
+    boolean knockout = k == Intervention.Kind.KNOCKOUT;
+    boolean headAblation = k == Intervention.Kind.HEAD_ZERO_ABLATE || k == Intervention.Kind.HEAD_MEAN_ABLATE;
+    if (p.isAttentionMap() && !(knockout && p.site() == HookPoint.Site.ATTN_SCORES)) {
+      throw new IllegalArgumentException(
+          what + ": " + p + " can only be captured"
+              + (p.site() == HookPoint.Site.ATTN_SCORES ? " or knocked out" : "")
+              + "; change attention with Intervention.knockout, or its output at attn_z");
+    }
+    if (!knockout && !headAblation) {
+      return;
+    }
+    int heads = arch.heads(p.component());
+    for (int h : iv.heads()) {
+      if (h >= heads) {
+        throw new IllegalArgumentException(what + ": head " + h + " outside 0.." + (heads - 1) + " at " + p);
+      }
+    }
+    if (knockout) {
+      checkPositions(iv.keys(), p, len, what + " (keys)");
+      if (iv.heads().length == 0 || iv.heads().length >= heads) {
+        boolean[] blocked = new boolean[len];
+        for (int key : iv.keys().resolve(len)) {
+          blocked[key] = true;
+        }
+        for (int q : iv.positions().resolve(len)) {
+          boolean any = false;
+          for (int key = 0; key <= q && !any; key++) {
+            any = !blocked[key];
+          }
+          if (!any) {
+            throw new IllegalArgumentException(
+                what + ": query position " + q + " would have no key left to attend to");
+          }
+        }
+      }
+    }
   }
 
   private static void checkPositions(Positions positions, HookPoint p, int len, String what) {
@@ -285,7 +335,7 @@ public final class HookedRunner {
     }
     try (NDManager run = arch.manager().newSubManager()) {
       DataType dt = arch.dataType();
-      BatchTap tap = new BatchTap(batch, this::lengthAt, arch::width, run, dt);
+      BatchTap tap = new BatchTap(batch, this::lengthAt, arch::width, arch::heads, run, dt);
       Architecture.Batch inputs = arch.batch(encoded, tMax, !resumed && nImages > 0, run);
       NDArray h = null;
       if (resumed) {
@@ -299,12 +349,12 @@ public final class HookedRunner {
         }
         h = run.create(h0, new Shape(b, tMax, hidden)).toType(dt, false);
         h = tap.visit(p, h);
-        h = arch.decode(h, start, stop, inputs, tap);
+        h = arch.decode(h, start, stop, inputs, null, tap);
       } else if (stop < 0) {
         arch.encodeImages(inputs, tap);
       } else {
         h = arch.embed(inputs, tap);
-        h = arch.decode(h, 0, stop, inputs, tap);
+        h = arch.decode(h, 0, stop, inputs, null, tap);
       }
       float[] logProbs = null;
       float[] lastLogits = null;
@@ -331,7 +381,7 @@ public final class HookedRunner {
           lastLogits = last.toFloatArray();
         }
       }
-      Map<Sample, List<Activations>> caps = tap.collect(batch, (s, p) -> widthAt(p));
+      Map<Sample, List<Activations>> caps = tap.collect(batch, this::widthAt);
       for (Sample s : batch) {
         out[s.index] = result(s, caps.get(s), logProbs, s.batchRow, allLogits != null ? allLogits : lastLogits, tMax, anyAll ? 1 : 0);
       }
@@ -341,7 +391,7 @@ public final class HookedRunner {
   private List<Activations> emptyCaptures(Sample s) {
     List<Activations> l = new ArrayList<>();
     for (Map.Entry<HookPoint, int[]> e : s.captures.entrySet()) {
-      l.add(Activations.of(e.getKey(), new int[0], widthAt(e.getKey()), new float[0]));
+      l.add(Activations.of(e.getKey(), new int[0], widthAt(s, e.getKey()), new float[0]));
     }
     return l;
   }

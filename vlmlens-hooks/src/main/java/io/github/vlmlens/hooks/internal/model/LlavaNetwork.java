@@ -59,19 +59,18 @@ public final class LlavaNetwork implements AutoCloseable {
   private final String projectorAct;
   // Decoder.
   private final NDArray embedTokens;
-  private final DecoderLayer[] layers;
+  private final LlamaBlock.Weights[] layers;
+  private final LlamaBlock.Settings blockSettings;
   private final NDArray finalNorm;
   private final NDArray lmHead;
   private final float rmsEps;
   private final float textScale;
   private final String textAct;
 
-  private final HookPoint[] visionResid;
-  private final HookPoint[] visionAttn;
-  private final HookPoint[] visionMlp;
-  private final HookPoint[] lmResid;
-  private final HookPoint[] lmAttn;
-  private final HookPoint[] lmMlp;
+  private final HookPoint visionEmbed = HookPoint.visionResid(0);
+  private final LayerPoints[] visionPoints;
+  private final HookPoint lmEmbed = HookPoint.lmResid(0);
+  private final LayerPoints[] lmPoints;
   private final HookPoint projectorOut = HookPoint.projectorOut();
 
   private final LinkedHashMap<Integer, CachedTables> tables =
@@ -106,9 +105,6 @@ public final class LlavaNetwork implements AutoCloseable {
     NDArray ln1W, ln1B, qW, qB, kW, kB, vW, vB, oW, oB, ln2W, ln2B, fc1W, fc1B, fc2W, fc2B;
   }
 
-  private static final class DecoderLayer {
-    NDArray inNorm, qW, qB, kW, kB, vW, vB, oW, oB, postNorm, gateW, gateB, upW, upB, downW, downB;
-  }
 
   /**
    * A network over the given parameters (every tensor of {@link TensorLayout#of}, by canonical
@@ -189,27 +185,27 @@ public final class LlavaNetwork implements AutoCloseable {
     LlavaConfig.Text t = config.text();
     String lm = TensorLayout.LM;
     embedTokens = p(lm + "embed_tokens.weight");
-    layers = new DecoderLayer[t.numHiddenLayers()];
+    layers = new LlamaBlock.Weights[t.numHiddenLayers()];
     for (int i = 0; i < layers.length; i++) {
       String lp = lm + "layers." + i + ".";
-      DecoderLayer l = new DecoderLayer();
-      l.inNorm = p(lp + "input_layernorm.weight");
-      l.qW = p(lp + "self_attn.q_proj.weight");
-      l.qB = params.get(lp + "self_attn.q_proj.bias");
-      l.kW = p(lp + "self_attn.k_proj.weight");
-      l.kB = params.get(lp + "self_attn.k_proj.bias");
-      l.vW = p(lp + "self_attn.v_proj.weight");
-      l.vB = params.get(lp + "self_attn.v_proj.bias");
-      l.oW = p(lp + "self_attn.o_proj.weight");
-      l.oB = params.get(lp + "self_attn.o_proj.bias");
-      l.postNorm = p(lp + "post_attention_layernorm.weight");
-      l.gateW = p(lp + "mlp.gate_proj.weight");
-      l.gateB = params.get(lp + "mlp.gate_proj.bias");
-      l.upW = p(lp + "mlp.up_proj.weight");
-      l.upB = params.get(lp + "mlp.up_proj.bias");
-      l.downW = p(lp + "mlp.down_proj.weight");
-      l.downB = params.get(lp + "mlp.down_proj.bias");
-      layers[i] = l;
+      layers[i] =
+          new LlamaBlock.Weights(
+              p(lp + "input_layernorm.weight"),
+              p(lp + "self_attn.q_proj.weight"),
+              params.get(lp + "self_attn.q_proj.bias"),
+              p(lp + "self_attn.k_proj.weight"),
+              params.get(lp + "self_attn.k_proj.bias"),
+              p(lp + "self_attn.v_proj.weight"),
+              params.get(lp + "self_attn.v_proj.bias"),
+              p(lp + "self_attn.o_proj.weight"),
+              params.get(lp + "self_attn.o_proj.bias"),
+              p(lp + "post_attention_layernorm.weight"),
+              p(lp + "mlp.gate_proj.weight"),
+              params.get(lp + "mlp.gate_proj.bias"),
+              p(lp + "mlp.up_proj.weight"),
+              params.get(lp + "mlp.up_proj.bias"),
+              p(lp + "mlp.down_proj.weight"),
+              params.get(lp + "mlp.down_proj.bias"));
     }
     finalNorm = p(lm + "norm.weight");
     lmHead = TensorLayout.tied(config) ? embedTokens : p(TensorLayout.LM_HEAD);
@@ -218,27 +214,11 @@ public final class LlavaNetwork implements AutoCloseable {
     textAct = t.hiddenAct();
     Ops.checkActivation("text hidden_act", textAct);
 
-    visionResid = new HookPoint[lv + 1];
-    visionAttn = new HookPoint[lv + 1];
-    visionMlp = new HookPoint[lv + 1];
-    for (int l = 0; l <= lv; l++) {
-      visionResid[l] = HookPoint.visionResid(l);
-      if (l > 0) {
-        visionAttn[l] = HookPoint.of(HookPoint.Component.VISION, l, HookPoint.Site.ATTN_OUT);
-        visionMlp[l] = HookPoint.of(HookPoint.Component.VISION, l, HookPoint.Site.MLP_OUT);
-      }
-    }
-    int n = layers.length;
-    lmResid = new HookPoint[n + 1];
-    lmAttn = new HookPoint[n + 1];
-    lmMlp = new HookPoint[n + 1];
-    for (int l = 0; l <= n; l++) {
-      lmResid[l] = HookPoint.lmResid(l);
-      if (l > 0) {
-        lmAttn[l] = HookPoint.lmAttnOut(l);
-        lmMlp[l] = HookPoint.lmMlpOut(l);
-      }
-    }
+    visionPoints = LayerPoints.visionStack(lv);
+    lmPoints = LayerPoints.lmStack(layers.length);
+    blockSettings =
+        new LlamaBlock.Settings(
+            t.numAttentionHeads(), t.numKeyValueHeads(), t.headDim(), rmsEps, textAct, textScale);
   }
 
   private NDArray p(String name) {
@@ -288,18 +268,14 @@ public final class LlavaNetwork implements AutoCloseable {
   /** Every hook point the forward pass visits, in model order. */
   public List<HookPoint> hookPoints() {
     List<HookPoint> out = new ArrayList<>();
-    out.add(visionResid[0]);
+    out.add(visionEmbed);
     for (int l = 1; l <= visionDepth; l++) {
-      out.add(visionAttn[l]);
-      out.add(visionMlp[l]);
-      out.add(visionResid[l]);
+      out.addAll(visionPoints[l].all());
     }
     out.add(projectorOut);
-    out.add(lmResid[0]);
+    out.add(lmEmbed);
     for (int l = 1; l <= layers.length; l++) {
-      out.add(lmAttn[l]);
-      out.add(lmMlp[l]);
-      out.add(lmResid[l]);
+      out.addAll(lmPoints[l].all());
     }
     return Collections.unmodifiableList(out);
   }
@@ -335,7 +311,7 @@ public final class LlavaNetwork implements AutoCloseable {
     NDArray cls = x.getManager().zeros(new Shape(n, 1, d), dataType).add(classEmbedding);
     x = NDArrays.concat(new NDList(cls, x), 1).add(positionEmbedding);
     x = Ops.layerNorm(x, preNormW, preNormB, visionEps);
-    x = tap.visit(visionResid[0], x);
+    x = tap.visit(visionEmbed, x);
     NDArray[] hs = new NDArray[visionDepth + 1];
     hs[0] = x;
     for (int l = 1; l <= visionDepth; l++) {
@@ -355,19 +331,21 @@ public final class LlavaNetwork implements AutoCloseable {
 
   private NDArray visionLayer(int layer, NDArray x, ForwardTap tap) {
     VisionLayer l = visionLayers[layer - 1];
+    LayerPoints pts = visionPoints[layer];
     int heads = config.vision().numAttentionHeads();
     long hd = config.vision().hiddenSize() / heads;
+    x = tap.visit(pts.residPre, x);
     NDArray a = Ops.layerNorm(x, l.ln1W, l.ln1B, visionEps);
     NDArray q = Ops.splitHeads(Ops.linear(a, l.qW, l.qB), heads, hd);
     NDArray k = Ops.splitHeads(Ops.linear(a, l.kW, l.kB), heads, hd);
     NDArray v = Ops.splitHeads(Ops.linear(a, l.vW, l.vB), heads, hd);
-    NDArray o = Ops.mergeHeads(Ops.attention(q, k, v, null, visionScale));
-    NDArray attnOut = tap.visit(visionAttn[layer], Ops.linear(o, l.oW, l.oB));
-    NDArray h = x.add(attnOut);
+    NDArray z = Attention.attend(q, k, v, null, visionScale, pts, tap);
+    NDArray attnOut = tap.visit(pts.attnOut, Ops.linear(z, l.oW, l.oB));
+    NDArray h = tap.visit(pts.residMid, x.add(attnOut));
     NDArray m = Ops.linear(Ops.layerNorm(h, l.ln2W, l.ln2B, visionEps), l.fc1W, l.fc1B);
     m = Ops.linear(Ops.activation(visionAct, m), l.fc2W, l.fc2B);
-    NDArray mlpOut = tap.visit(visionMlp[layer], m);
-    return tap.visit(visionResid[layer], h.add(mlpOut));
+    NDArray mlpOut = tap.visit(pts.mlpOut, m);
+    return tap.visit(pts.residPost, h.add(mlpOut));
   }
 
   // ---------------------------------------------------------------- language model
@@ -438,7 +416,7 @@ public final class LlavaNetwork implements AutoCloseable {
               .singletonOrThrow()
               .reshape(b, t, h);
     }
-    return tap.visit(lmResid[0], emb);
+    return tap.visit(lmEmbed, emb);
   }
 
   /**
@@ -447,6 +425,17 @@ public final class LlavaNetwork implements AutoCloseable {
    * {@code lm.from} itself.
    */
   public NDArray decode(NDArray hidden, int from, int to, ForwardTap tap) {
+    return decode(hidden, from, to, null, tap);
+  }
+
+  /**
+   * As {@link #decode(NDArray, int, int, ForwardTap)}, continuing after the positions a cache
+   * holds (generation): the new positions are {@code cache.length() ..}, their keys and values
+   * are appended to the cache.
+   *
+   * @param cache earlier positions, or null for a run from position 0 without a cache
+   */
+  public NDArray decode(NDArray hidden, int from, int to, KvCache cache, ForwardTap tap) {
     if (from < 0 || to < from || to > layers.length) {
       throw new IllegalArgumentException(
           "decoder blocks " + from + ".." + to + " outside 0.." + layers.length);
@@ -459,33 +448,35 @@ public final class LlavaNetwork implements AutoCloseable {
     if (from == to) {
       return hidden;
     }
-    CachedTables ct = tables((int) s.get(1));
+    int t = (int) s.get(1);
+    int past = cache == null ? 0 : cache.length();
+    NDArray cos;
+    NDArray sin;
+    NDArray mask;
+    if (past == 0) {
+      CachedTables ct = tables(t);
+      cos = ct.cos;
+      sin = ct.sin;
+      mask = ct.mask;
+    } else {
+      // A generation step: tables for the new positions only, not cached per length.
+      LlavaConfig.Text tc = config.text();
+      NDList rot = Ops.rotaryTables(hidden.getManager(), past + t, tc.headDim(), tc.ropeTheta(), dataType);
+      cos = rot.get(0).get(past + ":");
+      sin = rot.get(1).get(past + ":");
+      mask = t == 1 ? null : Ops.causalMask(hidden.getManager(), past + t).get(past + ":, :");
+    }
     NDArray x = hidden;
     for (int l = from + 1; l <= to; l++) {
       final int layer = l;
-      x = scoped(x, in -> decoderLayer(layer, in, ct, tap));
+      x =
+          scoped(
+              x,
+              in ->
+                  LlamaBlock.forward(
+                      layers[layer - 1], blockSettings, lmPoints[layer], layer, in, cos, sin, mask, cache, tap));
     }
     return x;
-  }
-
-  private NDArray decoderLayer(int layer, NDArray x, CachedTables ct, ForwardTap tap) {
-    DecoderLayer l = layers[layer - 1];
-    LlavaConfig.Text t = config.text();
-    long hd = t.headDim();
-    NDArray a = Ops.rmsNorm(x, l.inNorm, rmsEps);
-    NDArray q = Ops.splitHeads(Ops.linear(a, l.qW, l.qB), t.numAttentionHeads(), hd);
-    NDArray k = Ops.splitHeads(Ops.linear(a, l.kW, l.kB), t.numKeyValueHeads(), hd);
-    NDArray v = Ops.splitHeads(Ops.linear(a, l.vW, l.vB), t.numKeyValueHeads(), hd);
-    q = Ops.applyRotary(q, ct.cos, ct.sin);
-    k = Ops.applyRotary(k, ct.cos, ct.sin);
-    NDArray o = Ops.mergeHeads(Ops.attention(q, k, v, ct.mask, textScale));
-    NDArray attnOut = tap.visit(lmAttn[layer], Ops.linear(o, l.oW, l.oB));
-    NDArray h = x.add(attnOut);
-    NDArray n = Ops.rmsNorm(h, l.postNorm, rmsEps);
-    NDArray gate = Ops.activation(textAct, Ops.linear(n, l.gateW, l.gateB));
-    NDArray mlp = Ops.linear(gate.mul(Ops.linear(n, l.upW, l.upB)), l.downW, l.downB);
-    NDArray mlpOut = tap.visit(lmMlp[layer], mlp);
-    return tap.visit(lmResid[layer], h.add(mlpOut));
   }
 
   /** The final RMSNorm and the head: logits {@code [..., vocab]} for hidden states {@code [..., hidden]}. */

@@ -16,6 +16,7 @@ import io.github.vlmlens.hooks.LoadOptions;
 import io.github.vlmlens.hooks.internal.io.LlavaTokenizer;
 import io.github.vlmlens.hooks.internal.model.Architecture;
 import io.github.vlmlens.hooks.internal.model.HookPointCatalog;
+import io.github.vlmlens.hooks.internal.model.KvCache;
 import io.github.vlmlens.hooks.internal.model.Ops;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -214,8 +215,21 @@ public final class Qwen2VlArchitecture implements Architecture {
   }
 
   @Override
-  public int width(HookPoint.Component component) {
-    return component == HookPoint.Component.VISION ? config.vision().width() : config.text().hiddenSize();
+  public int width(HookPoint point) {
+    if (point.component() == HookPoint.Component.VISION) {
+      return config.vision().width();
+    }
+    if (point.site() == HookPoint.Site.ATTN_Z && point.component() == HookPoint.Component.LM) {
+      return config.text().numAttentionHeads() * config.text().headDim();
+    }
+    return config.text().hiddenSize();
+  }
+
+  @Override
+  public int heads(HookPoint.Component component) {
+    return component == HookPoint.Component.VISION
+        ? config.vision().numHeads()
+        : config.text().numAttentionHeads();
   }
 
   @Override
@@ -339,10 +353,12 @@ public final class Qwen2VlArchitecture implements Architecture {
     final NDArray cos;
     final NDArray sin;
     final Qwen2VlNetwork.VisionInput vision;
+    /** Per sample: the M-RoPE position of sequence index {@code n} minus {@code n}, past the prompt. */
+    final int[] deltas;
 
     QwenBatch(
         List<QwenEncoded> inputs, int length, NDArray ids, long[] imageRows, NDArray cos, NDArray sin,
-        Qwen2VlNetwork.VisionInput vision) {
+        Qwen2VlNetwork.VisionInput vision, int[] deltas) {
       this.inputs = inputs;
       this.length = length;
       this.ids = ids;
@@ -350,6 +366,7 @@ public final class Qwen2VlArchitecture implements Architecture {
       this.cos = cos;
       this.sin = sin;
       this.vision = vision;
+      this.deltas = deltas;
     }
   }
 
@@ -364,6 +381,7 @@ public final class Qwen2VlArchitecture implements Architecture {
     java.util.Arrays.fill(ids, padId);
     int[][] positions = new int[3][b * length];
     List<Long> imageRows = new ArrayList<>();
+    int[] deltas = new int[b];
     for (int s = 0; s < b; s++) {
       QwenEncoded q = qs.get(s);
       int n = q.ids.length;
@@ -381,6 +399,7 @@ public final class Qwen2VlArchitecture implements Architecture {
           imageRows.add((long) s * length + t);
         }
       }
+      deltas[s] = next - n;
       for (int t = n; t < length; t++) {
         for (int a = 0; a < 3; a++) {
           positions[a][s * length + t] = next + t - n;
@@ -394,7 +413,7 @@ public final class Qwen2VlArchitecture implements Architecture {
     NDArray sin = run.create(tables[1], ts).toType(dataType, false);
     Qwen2VlNetwork.VisionInput vision = withPixels ? visionInput(qs, run) : null;
     long[] rows = imageRows.stream().mapToLong(Long::longValue).toArray();
-    return new QwenBatch(qs, length, run.create(ids, new Shape(b, length)), rows, cos, sin, vision);
+    return new QwenBatch(qs, length, run.create(ids, new Shape(b, length)), rows, cos, sin, vision, deltas);
   }
 
   private Qwen2VlNetwork.VisionInput visionInput(List<QwenEncoded> inputs, NDManager run) {
@@ -480,9 +499,25 @@ public final class Qwen2VlArchitecture implements Architecture {
   }
 
   @Override
-  public NDArray decode(NDArray hidden, int from, int to, Batch batch, ForwardTap tap) {
+  public NDArray decode(NDArray hidden, int from, int to, Batch batch, KvCache cache, ForwardTap tap) {
     QwenBatch qb = (QwenBatch) batch;
-    return network.decode(hidden, from, to, qb.cos, qb.sin, tap);
+    return network.decode(hidden, from, to, qb.cos, qb.sin, cache, tap);
+  }
+
+  @Override
+  public Batch extend(Batch batch, int token, int position, NDManager run) {
+    QwenBatch qb = (QwenBatch) batch;
+    if (qb.deltas.length != 1) {
+      throw new IllegalArgumentException("generation steps take one sequence, not " + qb.deltas.length);
+    }
+    int p = position + qb.deltas[0];
+    int[][] positions = {{p}, {p}, {p}};
+    float[][] tables = Qwen2VlRope.textTables(positions, 1, textInvFreq, config.text().mropeSection());
+    Shape ts = new Shape(1, 1, 1, config.text().headDim());
+    NDArray cos = run.create(tables[0], ts).toType(dataType, false);
+    NDArray sin = run.create(tables[1], ts).toType(dataType, false);
+    return new QwenBatch(
+        qb.inputs, 1, run.create(new long[] {token}, new Shape(1, 1)), new long[0], cos, sin, null, qb.deltas);
   }
 
   @Override

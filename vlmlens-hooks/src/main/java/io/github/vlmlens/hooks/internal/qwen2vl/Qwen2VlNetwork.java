@@ -10,6 +10,9 @@ import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.core.Embedding;
 import io.github.vlmlens.core.HookPoint;
 import io.github.vlmlens.hooks.ForwardTap;
+import io.github.vlmlens.hooks.internal.model.KvCache;
+import io.github.vlmlens.hooks.internal.model.LayerPoints;
+import io.github.vlmlens.hooks.internal.model.LlamaBlock;
 import io.github.vlmlens.hooks.internal.model.Ops;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -52,18 +55,17 @@ final class Qwen2VlNetwork implements AutoCloseable {
   private final float visionScale;
 
   private final NDArray embedTokens;
-  private final DecoderLayer[] layers;
+  private final LlamaBlock.Weights[] layers;
+  private final LlamaBlock.Settings blockSettings;
   private final NDArray finalNorm;
   private final NDArray lmHead;
   private final float rmsEps;
   private final float textScale;
 
-  private final HookPoint[] visionResid;
-  private final HookPoint[] visionAttn;
-  private final HookPoint[] visionMlp;
-  private final HookPoint[] lmResid;
-  private final HookPoint[] lmAttn;
-  private final HookPoint[] lmMlp;
+  private final HookPoint visionEmbed = HookPoint.visionResid(0);
+  private final LayerPoints[] visionPoints;
+  private final HookPoint lmEmbed = HookPoint.lmResid(0);
+  private final LayerPoints[] lmPoints;
   private final HookPoint projectorOut = HookPoint.projectorOut();
 
   private final LinkedHashMap<Integer, NDArray> masks =
@@ -87,9 +89,6 @@ final class Qwen2VlNetwork implements AutoCloseable {
     boolean full;
   }
 
-  private static final class DecoderLayer {
-    NDArray inNorm, qW, qB, kW, kB, vW, vB, oW, postNorm, gateW, upW, downW;
-  }
 
   /**
    * The vision tower's inputs for a batch's images: the pixel rows, the attention segments (one
@@ -145,51 +144,38 @@ final class Qwen2VlNetwork implements AutoCloseable {
     Qwen2VlConfig.Text t = config.text();
     String lm = Qwen2VlWeights.LM;
     embedTokens = p(params, lm + "embed_tokens.weight");
-    layers = new DecoderLayer[t.numHiddenLayers()];
+    layers = new LlamaBlock.Weights[t.numHiddenLayers()];
     for (int i = 0; i < layers.length; i++) {
       String lp = lm + "layers." + i + ".";
-      DecoderLayer l = new DecoderLayer();
-      l.inNorm = p(params, lp + "input_layernorm.weight");
-      l.qW = p(params, lp + "self_attn.q_proj.weight");
-      l.qB = p(params, lp + "self_attn.q_proj.bias");
-      l.kW = p(params, lp + "self_attn.k_proj.weight");
-      l.kB = p(params, lp + "self_attn.k_proj.bias");
-      l.vW = p(params, lp + "self_attn.v_proj.weight");
-      l.vB = p(params, lp + "self_attn.v_proj.bias");
-      l.oW = p(params, lp + "self_attn.o_proj.weight");
-      l.postNorm = p(params, lp + "post_attention_layernorm.weight");
-      l.gateW = p(params, lp + "mlp.gate_proj.weight");
-      l.upW = p(params, lp + "mlp.up_proj.weight");
-      l.downW = p(params, lp + "mlp.down_proj.weight");
-      layers[i] = l;
+      layers[i] =
+          new LlamaBlock.Weights(
+              p(params, lp + "input_layernorm.weight"),
+              p(params, lp + "self_attn.q_proj.weight"),
+              p(params, lp + "self_attn.q_proj.bias"),
+              p(params, lp + "self_attn.k_proj.weight"),
+              p(params, lp + "self_attn.k_proj.bias"),
+              p(params, lp + "self_attn.v_proj.weight"),
+              p(params, lp + "self_attn.v_proj.bias"),
+              p(params, lp + "self_attn.o_proj.weight"),
+              null,
+              p(params, lp + "post_attention_layernorm.weight"),
+              p(params, lp + "mlp.gate_proj.weight"),
+              null,
+              p(params, lp + "mlp.up_proj.weight"),
+              null,
+              p(params, lp + "mlp.down_proj.weight"),
+              null);
     }
     finalNorm = p(params, lm + "norm.weight");
     lmHead = config.tieWordEmbeddings() ? embedTokens : p(params, Qwen2VlWeights.LM_HEAD);
     rmsEps = (float) t.rmsNormEps();
     textScale = (float) Math.pow(t.headDim(), -0.5);
 
-    int depth = v.depth();
-    visionResid = new HookPoint[depth + 1];
-    visionAttn = new HookPoint[depth + 1];
-    visionMlp = new HookPoint[depth + 1];
-    for (int l = 0; l <= depth; l++) {
-      visionResid[l] = HookPoint.visionResid(l);
-      if (l > 0) {
-        visionAttn[l] = HookPoint.of(HookPoint.Component.VISION, l, HookPoint.Site.ATTN_OUT);
-        visionMlp[l] = HookPoint.of(HookPoint.Component.VISION, l, HookPoint.Site.MLP_OUT);
-      }
-    }
-    int n = layers.length;
-    lmResid = new HookPoint[n + 1];
-    lmAttn = new HookPoint[n + 1];
-    lmMlp = new HookPoint[n + 1];
-    for (int l = 0; l <= n; l++) {
-      lmResid[l] = HookPoint.lmResid(l);
-      if (l > 0) {
-        lmAttn[l] = HookPoint.lmAttnOut(l);
-        lmMlp[l] = HookPoint.lmMlpOut(l);
-      }
-    }
+    visionPoints = LayerPoints.visionStack(v.depth());
+    lmPoints = LayerPoints.lmStack(layers.length);
+    blockSettings =
+        new LlamaBlock.Settings(
+            t.numAttentionHeads(), t.numKeyValueHeads(), t.headDim(), rmsEps, t.hiddenAct(), textScale);
   }
 
   private static NDArray p(Map<String, NDArray> params, String name) {
@@ -203,18 +189,14 @@ final class Qwen2VlNetwork implements AutoCloseable {
   /** Every hook point the forward pass visits, in model order. */
   List<HookPoint> hookPoints() {
     List<HookPoint> out = new ArrayList<>();
-    out.add(visionResid[0]);
-    for (int l = 1; l < visionResid.length; l++) {
-      out.add(visionAttn[l]);
-      out.add(visionMlp[l]);
-      out.add(visionResid[l]);
+    out.add(visionEmbed);
+    for (int l = 1; l < visionPoints.length; l++) {
+      out.addAll(visionPoints[l].all());
     }
     out.add(projectorOut);
-    out.add(lmResid[0]);
+    out.add(lmEmbed);
     for (int l = 1; l <= layers.length; l++) {
-      out.add(lmAttn[l]);
-      out.add(lmMlp[l]);
-      out.add(lmResid[l]);
+      out.addAll(lmPoints[l].all());
     }
     return Collections.unmodifiableList(out);
   }
@@ -233,8 +215,8 @@ final class Qwen2VlNetwork implements AutoCloseable {
   NDArray imageFeatures(VisionInput in, ForwardTap tap) {
     long n = in.rows().getShape().get(0);
     NDArray x = Ops.linear(in.rows().toType(dataType, false), patchWeight, null).expandDims(0);
-    x = tap.visit(visionResid[0], x);
-    for (int l = 1; l < visionResid.length; l++) {
+    x = tap.visit(visionEmbed, x);
+    for (int l = 1; l < visionPoints.length; l++) {
       final int layer = l;
       x = Ops.scoped(x, h -> visionBlock(layer, h, in, tap));
     }
@@ -249,7 +231,9 @@ final class Qwen2VlNetwork implements AutoCloseable {
 
   private NDArray visionBlock(int layer, NDArray x, VisionInput in, ForwardTap tap) {
     VisionBlock b = visionBlocks[layer - 1];
+    LayerPoints pts = visionPoints[layer];
     Qwen2VlConfig.Vision v = config.vision();
+    x = tap.visit(pts.residPre, x);
     int heads = v.numHeads();
     long hd = v.headDim();
     long width = v.width();
@@ -271,8 +255,9 @@ final class Qwen2VlNetwork implements AutoCloseable {
       }
       o = NDArrays.concat(parts, 2);
     }
-    NDArray attnOut = tap.visit(visionAttn[layer], Ops.linear(Ops.mergeHeads(o), b.projW, b.projB));
-    NDArray h = x.add(attnOut);
+    NDArray z = tap.visit(pts.z, Ops.mergeHeads(o));
+    NDArray attnOut = tap.visit(pts.attnOut, Ops.linear(z, b.projW, b.projB));
+    NDArray h = tap.visit(pts.residMid, x.add(attnOut));
     NDArray m = norm(h, b.n2W, b.n2B);
     if (v25) {
       NDArray gate = Ops.activation(v.hiddenAct(), Ops.linear(m, b.gateW, b.gateB));
@@ -280,8 +265,8 @@ final class Qwen2VlNetwork implements AutoCloseable {
     } else {
       m = Ops.linear(Ops.activation(v.hiddenAct(), Ops.linear(m, b.fc1W, b.fc1B)), b.fc2W, b.fc2B);
     }
-    NDArray mlpOut = tap.visit(visionMlp[layer], m);
-    return tap.visit(visionResid[layer], h.add(mlpOut));
+    NDArray mlpOut = tap.visit(pts.mlpOut, m);
+    return tap.visit(pts.residPost, h.add(mlpOut));
   }
 
   private NDArray norm(NDArray x, NDArray w, NDArray bias) {
@@ -308,14 +293,14 @@ final class Qwen2VlNetwork implements AutoCloseable {
     if (imageRows.length > 0) {
       emb = Ops.replaceRows(emb.reshape(s.get(0) * s.get(1), h), imageRows, features).reshape(s.get(0), s.get(1), h);
     }
-    return tap.visit(lmResid[0], emb);
+    return tap.visit(lmEmbed, emb);
   }
 
   /**
    * Decoder blocks {@code from+1..to} on {@code hidden} ({@code [B, T, hidden]}) with the batch's
    * M-RoPE tables {@code cos}, {@code sin} ({@code [B, 1, T, headDim]}).
    */
-  NDArray decode(NDArray hidden, int from, int to, NDArray cos, NDArray sin, ForwardTap tap) {
+  NDArray decode(NDArray hidden, int from, int to, NDArray cos, NDArray sin, KvCache cache, ForwardTap tap) {
     if (from < 0 || to < from || to > layers.length) {
       throw new IllegalArgumentException("decoder blocks " + from + ".." + to + " outside 0.." + layers.length);
     }
@@ -327,33 +312,23 @@ final class Qwen2VlNetwork implements AutoCloseable {
     if (from == to) {
       return hidden;
     }
-    NDArray mask = causalMask((int) s.get(1));
+    int t = (int) s.get(1);
+    int past = cache == null ? 0 : cache.length();
+    NDArray mask =
+        past == 0
+            ? causalMask(t)
+            : t == 1 ? null : Ops.causalMask(hidden.getManager(), past + t).get(past + ":, :");
     NDArray x = hidden;
     for (int l = from + 1; l <= to; l++) {
       final int layer = l;
-      x = Ops.scoped(x, in -> decoderLayer(layer, in, cos, sin, mask, tap));
+      x =
+          Ops.scoped(
+              x,
+              in ->
+                  LlamaBlock.forward(
+                      layers[layer - 1], blockSettings, lmPoints[layer], layer, in, cos, sin, mask, cache, tap));
     }
     return x;
-  }
-
-  private NDArray decoderLayer(int layer, NDArray x, NDArray cos, NDArray sin, NDArray mask, ForwardTap tap) {
-    DecoderLayer l = layers[layer - 1];
-    Qwen2VlConfig.Text t = config.text();
-    long hd = t.headDim();
-    NDArray a = Ops.rmsNorm(x, l.inNorm, rmsEps);
-    NDArray q = Ops.splitHeads(Ops.linear(a, l.qW, l.qB), t.numAttentionHeads(), hd);
-    NDArray k = Ops.splitHeads(Ops.linear(a, l.kW, l.kB), t.numKeyValueHeads(), hd);
-    NDArray v = Ops.splitHeads(Ops.linear(a, l.vW, l.vB), t.numKeyValueHeads(), hd);
-    q = Ops.applyRotary(q, cos, sin);
-    k = Ops.applyRotary(k, cos, sin);
-    NDArray o = Ops.mergeHeads(Ops.attention(q, k, v, mask, textScale));
-    NDArray attnOut = tap.visit(lmAttn[layer], Ops.linear(o, l.oW, null));
-    NDArray h = x.add(attnOut);
-    NDArray n = Ops.rmsNorm(h, l.postNorm, rmsEps);
-    NDArray gate = Ops.activation(t.hiddenAct(), Ops.linear(n, l.gateW, null));
-    NDArray mlp = Ops.linear(gate.mul(Ops.linear(n, l.upW, null)), l.downW, null);
-    NDArray mlpOut = tap.visit(lmMlp[layer], mlp);
-    return tap.visit(lmResid[layer], h.add(mlpOut));
   }
 
   /** The final RMSNorm and the head. */

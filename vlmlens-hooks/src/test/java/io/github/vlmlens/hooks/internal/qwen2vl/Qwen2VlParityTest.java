@@ -54,7 +54,7 @@ class Qwen2VlParityTest {
     try (NDManager run = arch.manager().newSubManager()) {
       Architecture.Batch b = arch.batch(List.of(enc), tok.length(), enc.images() > 0, run);
       NDArray h = arch.embed(b, rec);
-      h = arch.decode(h, 0, arch.numLayers(), b, rec);
+      h = arch.decode(h, 0, arch.numLayers(), b, null, rec);
       return arch.logits(h).toType(DataType.FLOAT32, false).toFloatArray();
     }
   }
@@ -143,8 +143,8 @@ class Qwen2VlParityTest {
       try (NDManager run = arch.manager().newSubManager()) {
         Architecture.Batch b = arch.batch(enc, length, true, run);
         NDArray h1 = arch.embed(b, ForwardTap.NONE);
-        NDArray mid = arch.decode(h1, 0, 1, b, ForwardTap.NONE);
-        NDArray h = arch.decode(mid, 1, arch.numLayers(), b, ForwardTap.NONE);
+        NDArray mid = arch.decode(h1, 0, 1, b, null, ForwardTap.NONE);
+        NDArray h = arch.decode(mid, 1, arch.numLayers(), b, null, ForwardTap.NONE);
         float[] all = arch.logits(h).toType(DataType.FLOAT32, false).toFloatArray();
         float[] textPart = Arrays.copyOfRange(all, 0, tt.length() * v);
         float[] imagePart = Arrays.copyOfRange(all, length * v, (length + ti.length()) * v);
@@ -152,7 +152,7 @@ class Qwen2VlParityTest {
         close(family, "batched image logits", ref, imagePart);
         // Resume from lm.1 with a batch built without pixels.
         Architecture.Batch noPixels = arch.batch(enc, length, false, run);
-        NDArray resumed = arch.decode(mid, 1, arch.numLayers(), noPixels, ForwardTap.NONE);
+        NDArray resumed = arch.decode(mid, 1, arch.numLayers(), noPixels, null, ForwardTap.NONE);
         float[] again = arch.logits(resumed).toType(DataType.FLOAT32, false).toFloatArray();
         close(family, "resumed batch logits", all, again);
       }

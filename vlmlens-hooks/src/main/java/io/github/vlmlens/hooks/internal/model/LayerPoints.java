@@ -1,0 +1,83 @@
+package io.github.vlmlens.hooks.internal.model;
+
+import io.github.vlmlens.core.HookPoint;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The hook points of one transformer block, in the order a block visits them: {@code resid_pre},
+ * {@code attn_scores}, {@code attn_pattern}, {@code attn_z}, {@code attn_out}, {@code resid_mid},
+ * {@code mlp_out}, {@code resid_post}. Vision blocks have no attention-map points.
+ */
+public final class LayerPoints {
+  public final HookPoint residPre;
+  public final HookPoint scores;
+  public final HookPoint pattern;
+  public final HookPoint z;
+  public final HookPoint attnOut;
+  public final HookPoint residMid;
+  public final HookPoint mlpOut;
+  public final HookPoint residPost;
+  private final boolean maps;
+
+  private LayerPoints(HookPoint.Component c, int layer, boolean maps) {
+    this.residPre = HookPoint.of(c, layer, HookPoint.Site.RESID_PRE);
+    this.scores = HookPoint.of(c, layer, HookPoint.Site.ATTN_SCORES);
+    this.pattern = HookPoint.of(c, layer, HookPoint.Site.ATTN_PATTERN);
+    this.z = HookPoint.of(c, layer, HookPoint.Site.ATTN_Z);
+    this.attnOut = HookPoint.of(c, layer, HookPoint.Site.ATTN_OUT);
+    this.residMid = HookPoint.of(c, layer, HookPoint.Site.RESID_MID);
+    this.mlpOut = HookPoint.of(c, layer, HookPoint.Site.MLP_OUT);
+    this.residPost = HookPoint.of(c, layer, HookPoint.Site.RESID_POST);
+    this.maps = maps;
+  }
+
+  /** A decoder block's points, attention maps included. */
+  public static LayerPoints lm(int layer) {
+    return new LayerPoints(HookPoint.Component.LM, layer, true);
+  }
+
+  /** A vision block's points (no attention maps). */
+  public static LayerPoints vision(int layer) {
+    return new LayerPoints(HookPoint.Component.VISION, layer, false);
+  }
+
+  /** Points {@code 1..layers} of a stack, as an array indexed by layer (index 0 unused). */
+  public static LayerPoints[] lmStack(int layers) {
+    LayerPoints[] out = new LayerPoints[layers + 1];
+    for (int l = 1; l <= layers; l++) {
+      out[l] = lm(l);
+    }
+    return out;
+  }
+
+  /** Vision points {@code 1..layers}, indexed by layer (index 0 unused). */
+  public static LayerPoints[] visionStack(int layers) {
+    LayerPoints[] out = new LayerPoints[layers + 1];
+    for (int l = 1; l <= layers; l++) {
+      out[l] = vision(l);
+    }
+    return out;
+  }
+
+  /** Whether the block exposes attention scores and patterns. */
+  public boolean hasMaps() {
+    return maps;
+  }
+
+  /** The points in visiting order. */
+  public List<HookPoint> all() {
+    List<HookPoint> out = new ArrayList<>();
+    out.add(residPre);
+    if (maps) {
+      out.add(scores);
+      out.add(pattern);
+    }
+    out.add(z);
+    out.add(attnOut);
+    out.add(residMid);
+    out.add(mlpOut);
+    out.add(residPost);
+    return out;
+  }
+}
