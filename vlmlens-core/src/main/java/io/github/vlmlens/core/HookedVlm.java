@@ -76,6 +76,32 @@ public interface HookedVlm extends AutoCloseable {
     return runAll(r);
   }
 
+  /**
+   * Continues the prompt of an input token by token (see {@link GenerateSpec}).
+   *
+   * @throws IllegalArgumentException for an invalid input or intervention
+   * @throws UnsupportedOperationException when this model cannot generate
+   */
+  default Generation generate(VlmInput input, GenerateSpec spec) {
+    throw new UnsupportedOperationException(name() + " does not support generation");
+  }
+
+  /**
+   * The logit lens: logits of residual-stream vectors read through the model's final norm and
+   * unembedding, one row per vector.
+   *
+   * @throws IllegalArgumentException when a vector's width is not the hidden size
+   * @throws UnsupportedOperationException when this model cannot decode residuals
+   */
+  default float[][] unembed(float[][] residuals) {
+    throw new UnsupportedOperationException(name() + " does not support the logit lens");
+  }
+
+  /** The text of a token id of this model's vocabulary. */
+  default String tokenText(int id) {
+    throw new UnsupportedOperationException(name() + " does not expose its vocabulary");
+  }
+
   /** Frees the model's native resources. */
   @Override
   void close();

@@ -3,6 +3,8 @@ package io.github.vlmlens.hooks;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.github.vlmlens.core.API;
+import io.github.vlmlens.core.GenerateSpec;
+import io.github.vlmlens.core.Generation;
 import io.github.vlmlens.core.HookPoint;
 import io.github.vlmlens.core.HookedVlm;
 import io.github.vlmlens.core.PromptFormat;
@@ -216,6 +218,21 @@ public final class HookedLlava implements HookedVlm {
   @Override
   public List<RunResult> runAll(List<RunRequest> requests) {
     return runner.runAll(requests);
+  }
+
+  @Override
+  public Generation generate(VlmInput input, GenerateSpec spec) {
+    return runner.generate(input, spec);
+  }
+
+  @Override
+  public float[][] unembed(float[][] residuals) {
+    return runner.unembed(residuals);
+  }
+
+  @Override
+  public String tokenText(int id) {
+    return runner.tokenText(id);
   }
 
   /** Frees the tokenizer, and the model when this object loaded it. */

@@ -52,6 +52,25 @@ public final class LlavaTokenizer implements AutoCloseable {
   private final Map<Integer, String> idToToken;
   private final int vocabSize;
   private final int unknownId;
+  private VisualTokens visual = VisualTokens.PLAIN;
+  private String videoTokenText;
+
+  /**
+   * How a family lays visual tokens out beyond the plain expansion of the image token: text
+   * around each image's run of image tokens (Gemma 3's {@code "\n\n<start_of_image>"} and
+   * {@code "<end_of_image>\n\n"}), a distinct video token (LLaVA-OneVision's {@code <video>}), and
+   * per-input token counts (one per image, or per frame of a video).
+   *
+   * @param imagePrefix text placed before each image's tokens
+   * @param imageSuffix text placed after each image's tokens
+   * @param videoTokenId the video token, or -1 to expand videos with the image token
+   * @param counts the tokens of each image (or frame) of an input, or null for the per-image count
+   */
+  public record VisualTokens(
+      String imagePrefix, String imageSuffix, int videoTokenId, java.util.function.Function<VlmInput, int[]> counts) {
+    /** LLaVA's layout: nothing around the image tokens, videos as image tokens. */
+    public static final VisualTokens PLAIN = new VisualTokens("", "", -1, null);
+  }
 
   private LlavaTokenizer(
       Path file, HuggingFaceTokenizer tokenizer, int imageTokenId, int imageTokensPerImage,
@@ -94,6 +113,36 @@ public final class LlavaTokenizer implements AutoCloseable {
   public static LlavaTokenizer load(
       Path tokenizerJson, int imageTokenId, ToIntFunction<RgbImage> imageTokenCount) {
     return load(tokenizerJson, imageTokenId, -1, imageTokenCount);
+  }
+
+  /**
+   * Loads a {@code tokenizer.json} for a family with its own visual token layout.
+   *
+   * @param imageTokenCount how many image tokens an image becomes when {@code visual} has no counts
+   * @throws CheckpointException as {@link #load(Path, int, int)}, and when the video token is not
+   *     one token of the tokenizer
+   */
+  public static LlavaTokenizer load(
+      Path tokenizerJson, int imageTokenId, ToIntFunction<RgbImage> imageTokenCount, VisualTokens visual) {
+    Objects.requireNonNull(visual, "visual");
+    LlavaTokenizer t = load(tokenizerJson, imageTokenId, -1, imageTokenCount);
+    try {
+      t.visual = visual;
+      if (visual.videoTokenId() >= 0) {
+        String text = t.idToToken.get(visual.videoTokenId());
+        long[] ids = text == null ? new long[0] : t.encodeRaw(text, false).getIds();
+        if (ids.length != 1 || ids[0] != visual.videoTokenId()) {
+          throw new CheckpointException(
+              "tokenizer file " + tokenizerJson + " does not map the video token id " + visual.videoTokenId()
+                  + " ('" + text + "') to exactly one token");
+        }
+        t.videoTokenText = text;
+      }
+      return t;
+    } catch (RuntimeException e) {
+      t.close();
+      throw e;
+    }
   }
 
   private static LlavaTokenizer load(
@@ -259,6 +308,15 @@ public final class LlavaTokenizer implements AutoCloseable {
     return t;
   }
 
+  /** The text of token ids, special tokens skipped, as the tokenizer's decoder writes it. */
+  public String decode(int[] ids) {
+    long[] l = new long[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      l[i] = ids[i];
+    }
+    return tokenizer.decode(l, true);
+  }
+
   /** The ids of a plain text, with or without the tokenizer's special tokens (no image expansion). */
   public int[] encode(String text, boolean addSpecialTokens) {
     return toInts(encodeRaw(text, addSpecialTokens).getIds());
@@ -316,15 +374,19 @@ public final class LlavaTokenizer implements AutoCloseable {
     }
 
     // The text handed to the tokenizer: each placeholder replaced by the image token's text.
+    boolean videoToken = input.isVideo() && visual.videoTokenId() >= 0;
+    int tokenId = videoToken ? visual.videoTokenId() : imageTokenId;
+    String tokenText = videoToken ? videoTokenText : imageTokenText;
+    String replacement = videoToken ? tokenText : visual.imagePrefix() + tokenText + visual.imageSuffix();
     StringBuilder sb = new StringBuilder(prompt.length());
     int from = 0;
     for (int start : phStarts) {
-      sb.append(prompt, from, start).append(imageTokenText);
+      sb.append(prompt, from, start).append(replacement);
       from = start + placeholder.length();
     }
     sb.append(prompt, from, prompt.length());
     String text = sb.toString();
-    int delta = imageTokenText.length() - placeholder.length();
+    int delta = replacement.length() - placeholder.length();
 
     Encoding enc = encodeRaw(text, true);
     long[] encIds = enc.getIds();
@@ -332,23 +394,27 @@ public final class LlavaTokenizer implements AutoCloseable {
     CharSpan[] spans = enc.getCharTokenSpans();
     int imageTokens = 0;
     for (long id : encIds) {
-      if (id == imageTokenId) {
+      if (id == tokenId) {
         imageTokens++;
       }
     }
     if (imageTokens != phStarts.size()) {
       throw new IllegalArgumentException(
-          "tokenizer " + file + " produced " + imageTokens + " image token(s) (id " + imageTokenId
-              + ", '" + imageTokenText + "') for a prompt with " + phStarts.size() + " "
+          "tokenizer " + file + " produced " + imageTokens + " image token(s) (id " + tokenId
+              + ", '" + tokenText + "') for a prompt with " + phStarts.size() + " "
               + placeholder + " placeholder(s): \"" + prompt + "\"");
     }
 
     // Expand the image tokens; map each encoding index to its final position.
     int frames = input.isVideo() ? input.images().size() : 1;
     int[] counts = new int[input.images().size()];
+    int[] given = visual.counts() == null ? null : visual.counts().apply(input);
+    if (given != null && given.length != counts.length) {
+      throw new IllegalStateException(given.length + " token counts for " + counts.length + " images");
+    }
     int expanded = 0;
     for (int i = 0; i < counts.length; i++) {
-      counts[i] = imageTokenCount.applyAsInt(input.images().get(i));
+      counts[i] = given != null ? given[i] : imageTokenCount.applyAsInt(input.images().get(i));
       expanded += counts[i];
     }
     int total = encIds.length - imageTokens + expanded;
@@ -360,13 +426,13 @@ public final class LlavaTokenizer implements AutoCloseable {
     int image = 0;
     for (int i = 0; i < encIds.length; i++) {
       finalPos[i] = pos;
-      if (encIds[i] == imageTokenId) {
+      if (encIds[i] == tokenId) {
         for (int f = 0; f < frames; f++) {
           int n = counts[image++];
           ranges.add(new int[] {pos, pos + n});
           for (int k = 0; k < n; k++) {
-            ids[pos] = imageTokenId;
-            tokens.add(imageTokenText);
+            ids[pos] = tokenId;
+            tokens.add(tokenText);
             pos++;
           }
         }
@@ -393,7 +459,7 @@ public final class LlavaTokenizer implements AutoCloseable {
       int last = -1;
       for (int i = 0; i < encIds.length; i++) {
         CharSpan s = spans[i];
-        if (s == null || encIds[i] == imageTokenId) {
+        if (s == null || encIds[i] == tokenId) {
           continue;
         }
         int ts = charOffset(cpToChar, s.getStart());

@@ -12,6 +12,7 @@ import io.github.vlmlens.core.VlmInput;
 import io.github.vlmlens.hooks.ForwardTap;
 import io.github.vlmlens.hooks.LlavaConfig;
 import io.github.vlmlens.hooks.LlavaModel;
+import io.github.vlmlens.hooks.internal.io.GenerationDefaults;
 import io.github.vlmlens.hooks.internal.io.ImagePreprocessor;
 import io.github.vlmlens.hooks.internal.io.LlavaTokenizer;
 import io.github.vlmlens.hooks.internal.model.Architecture;
@@ -162,6 +163,28 @@ public final class LlavaArchitecture implements Architecture {
   @Override
   public String tokenText(int id) {
     return id < tokenizer.vocabSize() ? tokenizer.tokenText(id) : "<id " + id + ">";
+  }
+
+  @Override
+  public String decodeText(int[] ids) {
+    return tokenizer.decode(ids);
+  }
+
+  @Override
+  public int[] stopTokenIds() {
+    int[] ids = GenerationDefaults.eosTokenIds(model.source());
+    if (ids.length == 0 && model.config().text().eosTokenId() != null) {
+      ids = new int[] {model.config().text().eosTokenId()};
+    }
+    return ids;
+  }
+
+  @Override
+  public Encoded withTokens(Encoded encoded, int[] appended) {
+    LlavaEncoded e = (LlavaEncoded) encoded;
+    int[] ids = java.util.Arrays.copyOf(e.ids, e.ids.length + appended.length);
+    System.arraycopy(appended, 0, ids, e.ids.length, appended.length);
+    return new LlavaEncoded(ids, e.images);
   }
 
   @Override

@@ -73,6 +73,18 @@ public interface Architecture extends AutoCloseable {
   /** The text of a token. */
   String tokenText(int id);
 
+  /** The text of generated token ids, special tokens skipped. */
+  String decodeText(int[] ids);
+
+  /** The token ids that end generation by default (the checkpoint's {@code eos_token_id}). */
+  int[] stopTokenIds();
+
+  /**
+   * The encoding of an input followed by more text tokens (generated ones), positioned as the
+   * family positions text after the prompt.
+   */
+  Encoded withTokens(Encoded encoded, int[] appended);
+
   /**
    * Everything the forward pass needs of one input, on the host: token ids, preprocessed pixels,
    * position ids. Called once per request, before anything runs.

@@ -164,11 +164,21 @@ final class BatchTap implements ForwardTap {
         float[] qm = new float[b * t];
         float[] km = new float[b * keysLen];
         float[] hm = new float[b * heads];
-        for (int q : iv.positions().resolve(w.length)) {
-          qm[row * t + q] = 1;
+        boolean any = false;
+        for (int q : iv.positions().resolve(w.sample.resolveLength)) {
+          int r = q - w.sample.windowStart;
+          if (r >= 0 && r < t) {
+            qm[row * t + r] = 1;
+            any = true;
+          }
         }
-        for (int k : iv.keys().resolve(w.length)) {
-          km[row * keysLen + k] = 1;
+        if (!any) {
+          continue;
+        }
+        for (int k : iv.keys().resolve(w.sample.resolveLength)) {
+          if (k < keysLen) {
+            km[row * keysLen + k] = 1;
+          }
         }
         int[] hs = iv.heads();
         if (hs.length == 0) {
@@ -187,8 +197,10 @@ final class BatchTap implements ForwardTap {
     }
     NDArray out = act;
     if (blocked != null) {
-      NDArray lowest = m.full(new Shape(), -Float.MAX_VALUE, act.getDataType());
-      out = NDArrays.where(blocked.gt(0f), lowest, act);
+      // Blocked entries become the lowest float, as the causal mask makes them; others stay exact.
+      NDArray block = blocked.gt(0f).toType(act.getDataType(), false);
+      NDArray keep = block.neg().add(1f);
+      out = act.mul(keep).add(block.mul(-Float.MAX_VALUE));
     }
     for (Work w : ws) {
       if (w.capture == null) {
@@ -294,6 +306,36 @@ final class BatchTap implements ForwardTap {
     return rows;
   }
 
+  /**
+   * The indexes of the resolved positions this pass computes, or null when none: every one in a
+   * plain pass; in a generation step (a window of new positions) those inside it, and no mean
+   * ablation (their means are taken once, over the prompt).
+   */
+  private static int[] window(HookPoint point, Sample s, Intervention iv, int[] pos) {
+    if (pos.length == 0) {
+      return null;
+    }
+    if (point.component() != HookPoint.Component.LM) {
+      int[] all = new int[pos.length];
+      for (int i = 0; i < all.length; i++) {
+        all[i] = i;
+      }
+      return all;
+    }
+    if (s.windowStart > 0
+        && (iv.kind() == Intervention.Kind.MEAN_ABLATE || iv.kind() == Intervention.Kind.HEAD_MEAN_ABLATE)) {
+      return null;
+    }
+    int[] keep = new int[pos.length];
+    int n = 0;
+    for (int i = 0; i < pos.length; i++) {
+      if (pos[i] >= s.windowStart && pos[i] < s.length) {
+        keep[n++] = i;
+      }
+    }
+    return n == 0 ? null : Arrays.copyOf(keep, n);
+  }
+
   private Update compute(HookPoint point, Intervention iv, Work w, long base, NDArray flat, long width) {
     NDManager m = flat.getManager();
     if (iv.kind() == Intervention.Kind.CUSTOM) {
@@ -301,14 +343,18 @@ final class BatchTap implements ForwardTap {
       iv.hook().apply(view);
       return view.update(m, dataType);
     }
-    int[] pos = iv.positions().resolve(w.length);
-    int n = pos.length;
-    if (n == 0) {
+    boolean lm = point.component() == HookPoint.Component.LM;
+    int[] pos = iv.positions().resolve(lm ? w.sample.resolveLength : w.length);
+    // Which of the resolved positions this pass computes: all, or (generation) those in its window.
+    int[] pick = window(point, w.sample, iv, pos);
+    if (pick == null) {
       return null;
     }
+    int n = pick.length;
+    int shift = point.component() == HookPoint.Component.LM ? w.sample.windowStart : 0;
     long[] rows = new long[n];
     for (int i = 0; i < n; i++) {
-      rows[i] = base + pos[i];
+      rows[i] = base + pos[pick[i]] - shift;
     }
     int wd = (int) width;
     NDArray values;
@@ -316,10 +362,10 @@ final class BatchTap implements ForwardTap {
       case PATCH:
         {
           Activations src = iv.source().get(point);
-          int[] srcPos = iv.sourcePositions().resolve(w.length);
+          int[] srcPos = iv.sourcePositions().resolve(lm ? w.sample.resolveLength : w.length);
           float[] v = new float[n * wd];
           for (int i = 0; i < n; i++) {
-            System.arraycopy(src.vector(srcPos[i]), 0, v, i * wd, wd);
+            System.arraycopy(src.vector(srcPos[pick[i]]), 0, v, i * wd, wd);
           }
           values = m.create(v, new Shape(n, wd)).toType(dataType, false);
           break;
@@ -329,7 +375,7 @@ final class BatchTap implements ForwardTap {
           float[][] vs = iv.vectors();
           float[] v = new float[n * wd];
           for (int i = 0; i < n; i++) {
-            System.arraycopy(vs.length == 1 ? vs[0] : vs[i], 0, v, i * wd, wd);
+            System.arraycopy(vs.length == 1 ? vs[0] : vs[pick[i]], 0, v, i * wd, wd);
           }
           values = m.create(v, new Shape(n, wd)).toType(dataType, false);
           break;

@@ -1,5 +1,7 @@
 package io.github.vlmlens.hooks.internal.model;
 
+import io.github.vlmlens.core.GenerateSpec;
+import io.github.vlmlens.core.Generation;
 import io.github.vlmlens.core.HookPoint;
 import io.github.vlmlens.core.HookedVlm;
 import io.github.vlmlens.core.PromptFormat;
@@ -68,6 +70,21 @@ public final class HookedModel implements HookedVlm {
   @Override
   public List<RunResult> runAll(List<RunRequest> requests) {
     return runner.runAll(requests);
+  }
+
+  @Override
+  public Generation generate(VlmInput input, GenerateSpec spec) {
+    return runner.generate(input, spec);
+  }
+
+  @Override
+  public float[][] unembed(float[][] residuals) {
+    return runner.unembed(residuals);
+  }
+
+  @Override
+  public String tokenText(int id) {
+    return runner.tokenText(id);
   }
 
   @Override

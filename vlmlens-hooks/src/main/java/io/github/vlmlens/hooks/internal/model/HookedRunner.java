@@ -6,6 +6,8 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.github.vlmlens.core.ActivationCache;
+import io.github.vlmlens.core.GenerateSpec;
+import io.github.vlmlens.core.Generation;
 import io.github.vlmlens.core.Activations;
 import io.github.vlmlens.core.HookPoint;
 import io.github.vlmlens.core.Intervention;
@@ -120,6 +122,11 @@ public final class HookedRunner {
   }
 
   private Sample prepare(int index, RunRequest request) {
+    return prepare(index, request, 0);
+  }
+
+  /** @param extraLength positions past the prompt that interventions may name (generation) */
+  private Sample prepare(int index, RunRequest request, int extraLength) {
     VlmInput input = request.input();
     RunSpec spec = request.spec();
     Tokenization tok = tokenizeCached(input);
@@ -130,7 +137,7 @@ public final class HookedRunner {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
     }
-    Sample s = new Sample(index, input, spec, tok, encoded);
+    Sample s = new Sample(index, input, spec, tok, encoded, tok.length() + extraLength, 0);
     if (tok.imageCount() != s.images) {
       throw new IllegalArgumentException(
           where + ": the tokenization has " + tok.imageCount() + " image range(s) for "
@@ -394,6 +401,188 @@ public final class HookedRunner {
       l.add(Activations.of(e.getKey(), new int[0], widthAt(s, e.getKey()), new float[0]));
     }
     return l;
+  }
+
+  // ------------------------------------------------------------------------------ generation
+
+  /**
+   * Continues one input's prompt token by token: a pass over the prompt, then one pass per new
+   * token over its position only (the keys and values of earlier positions kept in a
+   * {@link KvCache}), or over the whole sequence when the spec turns the cache off. The spec's
+   * interventions apply in every pass at the positions it computes.
+   *
+   * @throws IllegalArgumentException for an invalid input, intervention or stop token
+   */
+  public synchronized Generation generate(VlmInput input, GenerateSpec gs) {
+    RunSpec.Builder rb = RunSpec.builder();
+    gs.interventions().forEach(rb::intervene);
+    Sample proto = prepare(0, RunRequest.of(input, rb.build()), gs.maxNewTokens());
+    java.util.Set<Integer> stops = new java.util.HashSet<>();
+    if (gs.useDefaultStops()) {
+      for (int id : arch.stopTokenIds()) {
+        stops.add(id);
+      }
+    }
+    for (String t : gs.stopTokens()) {
+      try {
+        stops.add(arch.answerTokenId(t));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("stop token '" + t + "': " + e.getMessage(), e);
+      }
+    }
+    java.util.Random rng = new java.util.Random(gs.seed());
+    int promptLen = proto.tokenization.length();
+    List<Integer> ids = new ArrayList<>();
+    List<float[]> kept = gs.keepLogits() ? new ArrayList<>() : null;
+    Generation.StopReason reason;
+    try (NDManager gen = arch.manager().newSubManager()) {
+      KvCache cache = gs.useCache() ? new KvCache(gen, numLayers) : null;
+      Architecture.Batch prompt;
+      float[] last;
+      try (NDManager pass = gen.newSubManager()) {
+        Sample s = proto.forPass(proto.encoded, promptLen, 0);
+        prompt = arch.batch(List.of(s.encoded), promptLen, s.images > 0, pass);
+        last = pass(s, prompt, promptLen, cache, pass);
+      }
+      if (cache != null) {
+        cache.advance(promptLen);
+      }
+      while (true) {
+        int next = choose(last, gs, rng);
+        ids.add(next);
+        if (kept != null) {
+          kept.add(last);
+        }
+        if (stops.contains(next)) {
+          reason = Generation.StopReason.STOP_TOKEN;
+          break;
+        }
+        if (ids.size() == gs.maxNewTokens()) {
+          reason = Generation.StopReason.MAX_TOKENS;
+          break;
+        }
+        int position = promptLen + ids.size() - 1;
+        try (NDManager pass = gen.newSubManager()) {
+          if (cache != null) {
+            Sample s = proto.forPass(proto.encoded, position + 1, position);
+            last = pass(s, arch.extend(prompt, next, position, pass), 1, cache, pass);
+            cache.advance(1);
+          } else {
+            int[] appended = ids.stream().mapToInt(Integer::intValue).toArray();
+            Architecture.Encoded e = arch.withTokens(proto.encoded, appended);
+            Sample s = proto.forPass(e, position + 1, 0);
+            last = pass(s, arch.batch(List.of(e), position + 1, s.images > 0, pass), position + 1, null, pass);
+          }
+        }
+      }
+    }
+    int[] out = ids.stream().mapToInt(Integer::intValue).toArray();
+    List<String> texts = new ArrayList<>(out.length);
+    for (int id : out) {
+      texts.add(arch.tokenText(id));
+    }
+    return Generation.of(
+        proto.tokenization, out, texts, arch.decodeText(out), reason,
+        kept == null ? null : kept.toArray(new float[0][]));
+  }
+
+  /** One pass of a one-sequence batch over {@code t} positions: the last position's logits. */
+  private float[] pass(Sample s, Architecture.Batch batch, int t, KvCache cache, NDManager run) {
+    BatchTap tap = new BatchTap(List.of(s), this::lengthAt, arch::width, arch::heads, run, arch.dataType());
+    NDArray h = arch.embed(batch, tap);
+    h = arch.decode(h, 0, numLayers, batch, cache, tap);
+    NDArray lastHidden = h.get(new NDIndex(0).addSliceDim(t - 1, t));
+    float[] logits = arch.logits(lastHidden).toType(DataType.FLOAT32, false).toFloatArray();
+    checkFinite(logits, "the logits of generation step at position " + (s.length - 1));
+    return logits;
+  }
+
+  private static void checkFinite(float[] v, String what) {
+    for (float f : v) {
+      if (!Float.isFinite(f)) {
+        throw new IllegalStateException(what + " are not finite (NaN or infinity)");
+      }
+    }
+  }
+
+  /** Greedy: the first largest logit; sampling: seeded, with temperature, top-k and top-p. */
+  static int choose(float[] logits, GenerateSpec gs, java.util.Random rng) {
+    int best = 0;
+    for (int v = 1; v < logits.length; v++) {
+      if (logits[v] > logits[best]) {
+        best = v;
+      }
+    }
+    if (!gs.sampling()) {
+      return best;
+    }
+    Integer[] order = new Integer[logits.length];
+    for (int v = 0; v < order.length; v++) {
+      order[v] = v;
+    }
+    java.util.Arrays.sort(order, (a, b) -> Float.compare(logits[b], logits[a]));
+    int k = gs.topK() > 0 ? Math.min(gs.topK(), order.length) : order.length;
+    double[] p = new double[k];
+    double max = logits[order[0]] / gs.temperature();
+    double z = 0;
+    for (int i = 0; i < k; i++) {
+      p[i] = Math.exp(logits[order[i]] / gs.temperature() - max);
+      z += p[i];
+    }
+    int keep = k;
+    double cum = 0;
+    for (int i = 0; i < k; i++) {
+      cum += p[i] / z;
+      if (cum >= gs.topP()) {
+        keep = i + 1;
+        break;
+      }
+    }
+    double zk = 0;
+    for (int i = 0; i < keep; i++) {
+      zk += p[i];
+    }
+    double u = rng.nextDouble() * zk;
+    for (int i = 0; i < keep; i++) {
+      u -= p[i];
+      if (u <= 0) {
+        return order[i];
+      }
+    }
+    return order[keep - 1];
+  }
+
+  /**
+   * The logit lens: residual-stream vectors through the final norm and the unembedding.
+   *
+   * @throws IllegalArgumentException when a vector's width is not the hidden size
+   */
+  public synchronized float[][] unembed(float[][] residuals) {
+    float[] flat = new float[residuals.length * hidden];
+    for (int i = 0; i < residuals.length; i++) {
+      if (residuals[i].length != hidden) {
+        throw new IllegalArgumentException(
+            "residual " + i + " has width " + residuals[i].length + "; the hidden size is " + hidden);
+      }
+      System.arraycopy(residuals[i], 0, flat, i * hidden, hidden);
+    }
+    float[][] out = new float[residuals.length][];
+    if (residuals.length == 0) {
+      return out;
+    }
+    try (NDManager run = arch.manager().newSubManager()) {
+      NDArray h = run.create(flat, new Shape(residuals.length, hidden)).toType(arch.dataType(), false);
+      float[] all = arch.logits(h).toType(DataType.FLOAT32, false).toFloatArray();
+      for (int i = 0; i < out.length; i++) {
+        out[i] = Arrays.copyOfRange(all, i * vocab, (i + 1) * vocab);
+      }
+    }
+    return out;
+  }
+
+  /** The text of a token id. */
+  public String tokenText(int id) {
+    return arch.tokenText(id);
   }
 
   /**

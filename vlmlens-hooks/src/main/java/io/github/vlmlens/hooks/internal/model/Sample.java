@@ -19,6 +19,13 @@ final class Sample {
   final Architecture.Encoded encoded;
   final int length;
   final int images;
+  /** The first language-model position this pass computes (generation steps); 0 otherwise. */
+  final int windowStart;
+  /**
+   * The length that intervention positions resolve against: the sequence length, or for a
+   * generation pass the longest sequence the generation may reach.
+   */
+  int resolveLength;
   /** Answer word to token id, in the spec's order. */
   final Map<String, Integer> answers = new LinkedHashMap<>();
   /** Interventions by hook point, each list in the spec's order. */
@@ -40,13 +47,38 @@ final class Sample {
   long projectorBase;
 
   Sample(int index, VlmInput input, RunSpec spec, Tokenization tokenization, Architecture.Encoded encoded) {
+    this(index, input, spec, tokenization, encoded, tokenization.length(), 0);
+  }
+
+  /**
+   * @param length the language model's sequence length (for generation: the prompt and the tokens
+   *     generated so far, or the longest sequence when validating)
+   * @param windowStart the first position the pass computes (generation steps with a KV cache)
+   */
+  Sample(
+      int index, VlmInput input, RunSpec spec, Tokenization tokenization, Architecture.Encoded encoded,
+      int length, int windowStart) {
     this.index = index;
     this.input = input;
     this.spec = spec;
     this.tokenization = tokenization;
     this.encoded = encoded;
-    this.length = tokenization.length();
+    this.length = length;
     this.images = input.images().size();
+    this.windowStart = windowStart;
+    this.resolveLength = length;
+  }
+
+  /** The same validated request for one generation pass over {@code length} positions. */
+  Sample forPass(Architecture.Encoded passEncoded, int passLength, int passWindowStart) {
+    Sample s = new Sample(index, input, spec, tokenization, passEncoded, passLength, passWindowStart);
+    s.resolveLength = Math.max(resolveLength, passLength);
+    s.answers.putAll(answers);
+    s.interventions.putAll(interventions);
+    s.captures.putAll(captures);
+    s.deepestLm = deepestLm;
+    s.touchesVision = touchesVision;
+    return s;
   }
 
   /** The sample's first row among the batch's flattened activations at a component. */

@@ -13,6 +13,7 @@ import io.github.vlmlens.core.VlmInput;
 import io.github.vlmlens.hooks.CheckpointException;
 import io.github.vlmlens.hooks.ForwardTap;
 import io.github.vlmlens.hooks.LoadOptions;
+import io.github.vlmlens.hooks.internal.io.GenerationDefaults;
 import io.github.vlmlens.hooks.internal.io.LlavaTokenizer;
 import io.github.vlmlens.hooks.internal.model.Architecture;
 import io.github.vlmlens.hooks.internal.model.HookPointCatalog;
@@ -67,6 +68,7 @@ public final class Qwen2VlArchitecture implements Architecture {
   private final float[] textInvFreq;
   private final float[] visionInvFreq;
   private final long padId;
+  private int[] stopIds = new int[0];
 
   private Qwen2VlArchitecture(
       Qwen2VlConfig config, Qwen2VlImageProcessor processor, LlavaTokenizer tokenizer, NDManager manager,
@@ -123,7 +125,10 @@ public final class Qwen2VlArchitecture implements Architecture {
       }
       manager = NDManager.newBaseManager(options.device(), "PyTorch");
       Map<String, NDArray> params = Qwen2VlWeights.load(dir, config, manager, options.dataType());
-      return new Qwen2VlArchitecture(config, processor, tokenizer, manager, options.dataType(), params, format);
+      Qwen2VlArchitecture arch =
+          new Qwen2VlArchitecture(config, processor, tokenizer, manager, options.dataType(), params, format);
+      arch.stopIds = GenerationDefaults.eosTokenIds(dir);
+      return arch;
     } catch (IllegalArgumentException e) {
       tokenizer.close();
       if (manager != null) {
@@ -518,6 +523,39 @@ public final class Qwen2VlArchitecture implements Architecture {
     NDArray sin = run.create(tables[1], ts).toType(dataType, false);
     return new QwenBatch(
         qb.inputs, 1, run.create(new long[] {token}, new Shape(1, 1)), new long[0], cos, sin, null, qb.deltas);
+  }
+
+  @Override
+  public String decodeText(int[] ids) {
+    return tokenizer.decode(ids);
+  }
+
+  @Override
+  public int[] stopTokenIds() {
+    return stopIds.clone();
+  }
+
+  @Override
+  public Encoded withTokens(Encoded encoded, int[] appended) {
+    QwenEncoded q = (QwenEncoded) encoded;
+    int n = q.ids.length;
+    int next = 0;
+    for (int[] axis : q.positions) {
+      for (int p : axis) {
+        next = Math.max(next, p + 1);
+      }
+    }
+    int[] ids = java.util.Arrays.copyOf(q.ids, n + appended.length);
+    System.arraycopy(appended, 0, ids, n, appended.length);
+    int[][] positions = new int[3][];
+    for (int a = 0; a < 3; a++) {
+      positions[a] = java.util.Arrays.copyOf(q.positions[a], n + appended.length);
+      for (int i = 0; i < appended.length; i++) {
+        positions[a][n + i] = next + i;
+      }
+    }
+    int unit = config.vision().spatialMergeSize() * config.vision().spatialMergeSize();
+    return new QwenEncoded(ids, q.images, positions, unit);
   }
 
   @Override
