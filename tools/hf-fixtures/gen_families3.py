@@ -298,6 +298,205 @@ def check_internvl_v4(ckpt, ref, proc_inputs):
 
 
 # ----------------------------------------------------------------------------------------------
+# Llama-3.2-Vision (mllama)
+# ----------------------------------------------------------------------------------------------
+
+# The Llama-3.2-Vision-Instruct chat format: the tokens before <|image|> see no image (their cross-attention
+# rows are fully masked, HF lets them attend to everything and zeroes only the cross-attention MLP branch).
+MLLAMA_PROMPT = ("<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\n<|image|>" + QUESTION
+                 + "<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n")
+MLLAMA_TEXT_PROMPT = ("<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\n" + QUESTION
+                      + "<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n")
+MLLAMA_SPECIALS = ["<|begin_of_text|>", "<|end_of_text|>", "<|image|>", "<|python_tag|>", "<|eot_id|>",
+                   "<|start_header_id|>", "<|end_header_id|>", "<|finetune_right_pad_id|>"]
+
+
+def build_mllama_tokenizer(bpe_vocab_size):
+    """Byte-level BPE (Qwen2's pre-tokenizer regex, close to Llama 3's) wrapped in PreTrainedTokenizerFast with
+    Llama 3's special tokens; no BOS post-processor: MllamaProcessor writes <|begin_of_text|> into the text."""
+    from tokenizers import AddedToken, Tokenizer, decoders, models, pre_tokenizers
+    from transformers import PreTrainedTokenizerFast
+
+    vocab, merges = G.train_qwen_bpe(bpe_vocab_size)
+    rt = Tokenizer(models.BPE(vocab=vocab, merges=merges))
+    rt.pre_tokenizer = pre_tokenizers.Sequence([
+        pre_tokenizers.Split(G.Regex(G.QWEN_PRETOKENIZE_REGEX), behavior="isolated", invert=False),
+        pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False)])
+    rt.decoder = decoders.ByteLevel()
+    rt.add_special_tokens([AddedToken(s, special=True, normalized=False) for s in MLLAMA_SPECIALS])
+    tok = PreTrainedTokenizerFast(tokenizer_object=rt, bos_token="<|begin_of_text|>", eos_token="<|eot_id|>",
+                                  pad_token="<|finetune_right_pad_id|>", clean_up_tokenization_spaces=False,
+                                  extra_special_tokens={"image_token": "<|image|>"})
+    return tok
+
+
+def gen_mllama(out_root):
+    from transformers import (
+        MllamaConfig,
+        MllamaForConditionalGeneration,
+        MllamaImageProcessorPil,
+        MllamaProcessor,
+    )
+
+    family = "mllama"
+    fam_dir = os.path.join(out_root, family)
+    ckpt = os.path.join(fam_dir, "checkpoint")
+    shutil.rmtree(fam_dir, ignore_errors=True)
+    os.makedirs(ckpt)
+    # 97x61 px with tiles of 14 px and at most 2 tiles: the canvas is 2 tiles wide, 1 high; the image is
+    # resized keeping its aspect ratio into it and padded (zeros before normalisation) to 28x14.
+    image = G.make_test_image(os.path.join(fam_dir, "image.png"), 97, 61)
+    tile, patch = 14, 7
+    tok = build_mllama_tokenizer(bpe_vocab_size=330)
+    n_tok = len(tok)
+    vocab_size = int(math.ceil((n_tok + 1) / 32.0) * 32)
+    ids = {s: tok.convert_tokens_to_ids(s) for s in MLLAMA_SPECIALS}
+    H = 64
+    vision_config = dict(
+        hidden_size=16, hidden_act="gelu", num_hidden_layers=4, num_global_layers=2, attention_heads=2,
+        num_channels=3, intermediate_size=32, vision_output_dim=16 * 3, image_size=tile, patch_size=patch,
+        norm_eps=1e-5, max_num_tiles=2, intermediate_layers_indices=[1, 3],
+        supported_aspect_ratios=[[1, 1], [1, 2], [2, 1]],
+    )
+    # llama3 rope with head_dim 16 (theta 5e5): wavelengths 6.3 .. 6.3e5, so original_max_position_embeddings
+    # 8192 with low/high factors 1/4 puts frequencies in all three regimes (kept, smoothed, divided by factor).
+    text_config = dict(
+        vocab_size=vocab_size, hidden_size=H, hidden_act="silu", num_hidden_layers=4, num_attention_heads=4,
+        num_key_value_heads=2, intermediate_size=80, rms_norm_eps=1e-5, max_position_embeddings=131072,
+        rope_parameters={"rope_type": "llama3", "rope_theta": 500000.0, "factor": 8.0, "low_freq_factor": 1.0,
+                         "high_freq_factor": 4.0, "original_max_position_embeddings": 8192},
+        cross_attention_layers=[2], tie_word_embeddings=False, bos_token_id=ids["<|begin_of_text|>"],
+        eos_token_id=ids["<|eot_id|>"], pad_token_id=ids["<|finetune_right_pad_id|>"],
+    )
+    config = MllamaConfig(vision_config=vision_config, text_config=text_config, image_token_index=ids["<|image|>"])
+    image_processor = MllamaImageProcessorPil(
+        size={"height": tile, "width": tile}, max_image_tiles=2, resample=2, do_pad=True,
+        image_mean=[0.48145466, 0.4578275, 0.40821073], image_std=[0.26862954, 0.26130258, 0.27577711])
+    processor = MllamaProcessor(image_processor=image_processor, tokenizer=tok)
+
+    def proc_inputs(proc):
+        return proc(images=Image.open(os.path.join(fam_dir, "image.png")).convert("RGB"), text=MLLAMA_PROMPT,
+                    return_tensors="pt")
+
+    inputs = proc_inputs(processor)
+    text_inputs = processor(text=MLLAMA_TEXT_PROMPT, return_tensors="pt")
+    model, seed = G.make_model(MllamaForConditionalGeneration, config, 4040, inputs)
+    # the gates start at 0 in HF's init; re-drawn ones (N(0,0.5)) make every gated branch count
+    with torch.no_grad():
+        g = torch.Generator().manual_seed(seed)
+        for name, p in sorted(model.named_parameters(), key=lambda kv: kv[0]):
+            if "gate" in name.rsplit(".", 1)[-1] and p.numel() == 1:
+                p.copy_(0.8 + 0.3 * torch.randn(p.shape, generator=g))
+    model.save_pretrained(ckpt)
+    processor.save_pretrained(ckpt)
+    tok.save_pretrained(ckpt)
+
+    vm = model.model.vision_model
+    lm = model.model.language_model
+    rec = G.lm_capture(model, lm)
+    rec.input(vm.layernorm_pre, "vision_pre_norm_input")
+    for i, layer in enumerate(vm.transformer.layers):
+        rec.output(layer, "vision_local_%d" % i)
+    for i, layer in enumerate(vm.global_transformer.layers):
+        rec.output(layer, "vision_global_%d" % i)
+    rec.handles.append(vm.register_forward_hook(
+        lambda mod, args, out: rec.data.__setitem__("vision_out", out.last_hidden_state.detach().clone())))
+    rec.output(model.model.multi_modal_projector, "projector_module_out")
+    with torch.no_grad():
+        out = model(**inputs, output_attentions=True, output_hidden_states=True)
+    rec.remove()
+    d = rec.data
+    T = inputs["input_ids"].shape[1]
+    V = out.logits.shape[-1]
+    nl = text_config["num_hidden_layers"]
+    tensors = {
+        "input_ids": tlong(inputs["input_ids"]),
+        "attention_mask": tlong(inputs["attention_mask"]),
+        "pixel_values": t32(inputs["pixel_values"]),
+        "aspect_ratio_ids": tlong(inputs["aspect_ratio_ids"]),
+        "aspect_ratio_mask": tlong(inputs["aspect_ratio_mask"]),
+        "cross_attention_mask": tlong(inputs["cross_attention_mask"]),
+        "vision_embeddings": t32(d["vision_pre_norm_input"]),
+        "vision_out": t32(d["vision_out"]),
+        "projector_out": t32(d["projector_module_out"].reshape(-1, H)),
+        "logits": t32(out.logits),
+        "lm_final_norm": t32(out.hidden_states[-1]),
+        "rope_inv_freq": t32(lm.rotary_emb.inv_freq),
+    }
+    for i in range(vision_config["num_hidden_layers"]):
+        tensors["vision_local_%d" % i] = t32(d["vision_local_%d" % i])
+    for i in range(vision_config["num_global_layers"]):
+        tensors["vision_global_%d" % i] = t32(d["vision_global_%d" % i])
+    for i in range(nl + 1):
+        tensors["lm_hidden_%d" % i] = t32(d["lm_hidden_%d" % i])
+    for i in range(nl):
+        if i not in text_config["cross_attention_layers"]:
+            tensors["lm_attn_%d" % i] = t32(out.attentions[i])
+    desc = {}
+    G.describe_common(desc, nl, text_config["num_attention_heads"], T, V, text_inputs["input_ids"].shape[1])
+    for i in text_config["cross_attention_layers"]:
+        desc.pop("lm_attn_%d" % i, None)
+        desc["lm_hidden_%d" % (i + 1)] += " (a CROSS-ATTENTION layer: gated cross-attention to projector_out, gated MLP)"
+    desc["pixel_values"] = ("[1,1,2,3,%d,%d] (batch, images, max tiles, C, H, W) from MllamaImageProcessorPil: resized "
+                            "keeping the aspect ratio into the best canvas (PIL bilinear, resample=2), padded with zeros "
+                            "to the canvas, x/255, normalised, split into tiles; missing tiles are zeros" % (tile, tile))
+    desc["aspect_ratio_ids"] = "[1,1] int64: 1 + index of the canvas (rows, cols) among supported_aspect_ratios"
+    desc["aspect_ratio_mask"] = "[1,1,max_tiles] int64: 1 for real tiles"
+    desc["cross_attention_mask"] = ("[1,T,1,max_tiles] int64 from the processor: text positions from the <|image|> "
+                                    "token on see the image's real tiles")
+    desc["vision_embeddings"] = ("[1,tiles,patches+1,Dv] input of layernorm_pre: patch embeddings + gated pre-tile "
+                                 "embedding, class token, gated position + tile-position embeddings (class first)")
+    for i in range(vision_config["num_hidden_layers"]):
+        desc["vision_local_%d" % i] = ("[1,tiles*P,Dv] raw output of local layer %d (transformer.layers[%d]); P = patches+1 "
+                                       "padded to a multiple of 8 (padding rows at the end of each tile)" % (i, i))
+    for i in range(vision_config["num_global_layers"]):
+        desc["vision_global_%d" % i] = ("[1,tiles*P,Dv] raw output of gated global layer %d (after post-tile "
+                                        "embedding); P as for the local layers" % i)
+    desc["vision_out"] = ("[1,1,tiles,patches+1,Dv*(1+%d)] vision model output: final global state concatenated with the "
+                          "intermediate local outputs %s stacked on the last axis (channel c of layer k at c*%d+k)" % (
+                              len(vision_config["intermediate_layers_indices"]),
+                              vision_config["intermediate_layers_indices"],
+                              len(vision_config["intermediate_layers_indices"])))
+    desc["projector_out"] = "[tiles*(patches+1),H] multi_modal_projector(vision_out) = the cross-attention states"
+    desc["rope_inv_freq"] = "[head_dim/2] llama3-scaled inverse frequencies (rotary_emb.inv_freq)"
+    gen = common_tail(model, inputs, text_inputs, tensors, desc)
+    info = {
+        "family": family,
+        "model_class": type(model).__name__,
+        "processor_class": type(processor).__name__,
+        "image_processor_class": type(processor.image_processor).__name__,
+        "tokenizer_class": type(tok).__name__,
+        "attn_implementation": "eager",
+        "dtype": "float32",
+        "seed": seed,
+        "versions": G.versions(),
+        "image": {"file": "image.png", "width": image.width, "height": image.height,
+                  "sha256": G.sha256(os.path.join(fam_dir, "image.png"))},
+        "prompt": MLLAMA_PROMPT,
+        "text_prompt": MLLAMA_TEXT_PROMPT,
+        "processor_call": "processor(images=Image.open('image.png').convert('RGB'), text=prompt, return_tensors='pt')",
+        "tokens": tok.convert_ids_to_tokens(inputs["input_ids"][0].tolist()),
+        "text_tokens": tok.convert_ids_to_tokens(text_inputs["input_ids"][0].tolist()),
+        "generated_tokens": tok.convert_ids_to_tokens(gen[0, T:].tolist()),
+        "special_token_ids": ids,
+        "tokenizer_size": n_tok,
+        "vocab_size": vocab_size,
+        "config": json.loads(config.to_json_string(use_diff=False)),
+        "tensors": {k: {"shape": list(v.shape), "dtype": str(v.dtype).replace("torch.", ""),
+                        "description": desc.get(k, "")} for k, v in sorted(tensors.items())},
+        "notes": [
+            "init: see init_weights_ in generate.py; the tanh gates (1-element parameters) re-drawn as 0.8+N(0,0.3).",
+            "The text-only run skips the cross-attention layers entirely (HF: no cross_attention_states, empty cache).",
+            "embed_tokens has vocab_size + 8 rows; lm_head has vocab_size.",
+        ],
+    }
+    for k, v in info["tensors"].items():
+        assert v["description"], "missing description for " + k
+    G.finalize_fixture(fam_dir, family, MllamaForConditionalGeneration, MllamaProcessor, tensors, info, proc_inputs)
+    return fam_dir
+
+
+# ----------------------------------------------------------------------------------------------
 
 
 def main():
