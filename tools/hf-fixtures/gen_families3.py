@@ -59,6 +59,23 @@ def build_internvl_tokenizer(bpe_vocab_size):
     return tok
 
 
+def info_header(family, model, processor, tok, seed, image, fam_dir):
+    """The first entries of reference.json, as generate.py writes them."""
+    return {
+        "family": family,
+        "model_class": type(model).__name__,
+        "processor_class": type(processor).__name__,
+        "image_processor_class": type(processor.image_processor).__name__,
+        "tokenizer_class": type(tok).__name__,
+        "attn_implementation": "eager",
+        "dtype": "float32",
+        "seed": seed,
+        "versions": G.versions(),
+        "image": {"file": "image.png", "width": image.width, "height": image.height,
+                  "sha256": G.sha256(os.path.join(fam_dir, "image.png"))},
+    }
+
+
 def common_tail(model, inputs, text_inputs, tensors, desc):
     gen, gen_logits = G.run_generate(model, inputs)
     tensors["generated_ids"] = tlong(gen)
@@ -205,20 +222,10 @@ def gen_internvl(out_root):
         "<IMG_CONTEXT> positions in order; its input is the last vision layer without the class row, pixel-shuffled "
         "(downsample 0.5: %d channels)" % (n_tiles * tokens_per_tile, tokens_per_tile, vision_config.hidden_size * 4))
     gen = common_tail(model, inputs, text_inputs, tensors, desc)
-    info = {
-        "family": family,
-        "model_class": type(model).__name__,
-        "processor_class": type(processor).__name__,
-        "image_processor_class": type(processor.image_processor).__name__,
-        "tokenizer_class": type(tok).__name__,
-        "attn_implementation": "eager",
-        "dtype": "float32",
-        "seed": seed,
-        "versions": G.versions(),
-        "image": {"file": "image.png", "width": image.width, "height": image.height,
-                  "sha256": G.sha256(os.path.join(fam_dir, "image.png"))},
-        "tiles": {"grid_columns": 2, "grid_rows": 1, "thumbnail": True, "count": n_tiles, "tile_size": tile,
-                  "tokens_per_tile": tokens_per_tile},
+    info = info_header(family, model, processor, tok, seed, image, fam_dir)
+    info["tiles"] = {"grid_columns": 2, "grid_rows": 1, "thumbnail": True, "count": n_tiles, "tile_size": tile,
+                      "tokens_per_tile": tokens_per_tile}
+    info.update({
         "prompt": INTERNVL_PROMPT,
         "text_prompt": INTERNVL_TEXT_PROMPT,
         "processor_call": "processor(images=Image.open('image.png').convert('RGB'), text=prompt, return_tensors='pt')",
@@ -238,7 +245,7 @@ def gen_internvl(out_root):
             "The prompt holds <IMG_CONTEXT> once per image; the processor replaces it by <img> + <IMG_CONTEXT> x "
             "(image_seq_length x tiles) + </img>.",
         ],
-    }
+    })
     expanded = INTERNVL_PROMPT.replace(
         "<IMG_CONTEXT>", "<img>" + "<IMG_CONTEXT>" * (n_tiles * tokens_per_tile) + "</img>")
     from tokenizers import Tokenizer
@@ -460,18 +467,8 @@ def gen_mllama(out_root):
     desc["projector_out"] = "[tiles*(patches+1),H] multi_modal_projector(vision_out) = the cross-attention states"
     desc["rope_inv_freq"] = "[head_dim/2] llama3-scaled inverse frequencies (rotary_emb.inv_freq)"
     gen = common_tail(model, inputs, text_inputs, tensors, desc)
-    info = {
-        "family": family,
-        "model_class": type(model).__name__,
-        "processor_class": type(processor).__name__,
-        "image_processor_class": type(processor.image_processor).__name__,
-        "tokenizer_class": type(tok).__name__,
-        "attn_implementation": "eager",
-        "dtype": "float32",
-        "seed": seed,
-        "versions": G.versions(),
-        "image": {"file": "image.png", "width": image.width, "height": image.height,
-                  "sha256": G.sha256(os.path.join(fam_dir, "image.png"))},
+    info = info_header(family, model, processor, tok, seed, image, fam_dir)
+    info.update({
         "prompt": MLLAMA_PROMPT,
         "text_prompt": MLLAMA_TEXT_PROMPT,
         "processor_call": "processor(images=Image.open('image.png').convert('RGB'), text=prompt, return_tensors='pt')",
@@ -489,7 +486,7 @@ def gen_mllama(out_root):
             "The text-only run skips the cross-attention layers entirely (HF: no cross_attention_states, empty cache).",
             "embed_tokens has vocab_size + 8 rows; lm_head has vocab_size.",
         ],
-    }
+    })
     for k, v in info["tensors"].items():
         assert v["description"], "missing description for " + k
     G.finalize_fixture(fam_dir, family, MllamaForConditionalGeneration, MllamaProcessor, tensors, info, proc_inputs)
