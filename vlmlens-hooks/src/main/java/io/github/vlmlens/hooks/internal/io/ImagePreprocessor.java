@@ -396,9 +396,23 @@ public final class ImagePreprocessor {
 
   /** PIL's {@code precompute_coeffs} + {@code normalize_coeffs_8bpc} for the bicubic filter. */
   static Coefficients coefficients(int inSize, int outSize) {
+    return coefficients(inSize, outSize, BICUBIC);
+  }
+
+  /** PIL's {@code bilinear_filter} (triangle, support 1). */
+  private static double bilinear(double x) {
+    if (x < 0.0) {
+      x = -x;
+    }
+    return x < 1.0 ? 1.0 - x : 0.0;
+  }
+
+  /** {@link #coefficients(int, int)} for PIL's filter {@code resample} (2 bilinear, 3 bicubic). */
+  static Coefficients coefficients(int inSize, int outSize, int resample) {
+    boolean cubic = resample == BICUBIC;
     double scale = (double) inSize / outSize;
     double filterscale = Math.max(scale, 1.0);
-    double support = 2.0 * filterscale;
+    double support = (cubic ? 2.0 : 1.0) * filterscale;
     int ksize = (int) Math.ceil(support) * 2 + 1;
     double[] kk = new double[outSize * ksize];
     int[] bounds = new int[outSize * 2];
@@ -417,7 +431,8 @@ public final class ImagePreprocessor {
       xmax -= xmin;
       int k = xx * ksize;
       for (int x = 0; x < xmax; x++) {
-        double w = bicubic((x + xmin - center + 0.5) * ss);
+        double arg = (x + xmin - center + 0.5) * ss;
+        double w = cubic ? bicubic(arg) : bilinear(arg);
         kk[k + x] = w;
         ww += w;
       }
@@ -446,10 +461,23 @@ public final class ImagePreprocessor {
 
   /** Resizes one 8-bit plane ({@code w x h}, row-major) to {@code tw x th} as PIL does. */
   public static int[] resizeBicubic(int[] plane, int w, int h, int tw, int th) {
+    return resize(plane, w, h, tw, th, BICUBIC);
+  }
+
+  /**
+   * Resizes one 8-bit plane ({@code w x h}, row-major) to {@code tw x th} as PIL's
+   * {@code Image.resize} does with filter {@code resample}: 2 (bilinear) or 3 (bicubic).
+   *
+   * @throws IllegalArgumentException for another filter
+   */
+  public static int[] resize(int[] plane, int w, int h, int tw, int th, int resample) {
+    if (resample != BICUBIC && resample != 2) {
+      throw new IllegalArgumentException("only PIL resample 2 (bilinear) and 3 (bicubic) are supported, got " + resample);
+    }
     int[] cur = plane;
     int cw = w;
     if (tw != w) {
-      Coefficients c = coefficients(w, tw);
+      Coefficients c = coefficients(w, tw, resample);
       int[] out = new int[tw * h];
       for (int y = 0; y < h; y++) {
         int row = y * w;
@@ -468,7 +496,7 @@ public final class ImagePreprocessor {
       cw = tw;
     }
     if (th != h) {
-      Coefficients c = coefficients(h, th);
+      Coefficients c = coefficients(h, th, resample);
       int[] out = new int[cw * th];
       for (int yy = 0; yy < th; yy++) {
         int ymin = c.bounds[yy * 2];

@@ -261,6 +261,24 @@ public final class LlavaTokenizer implements AutoCloseable {
     return new Vocabulary(out, unknownId);
   }
 
+  /**
+   * The texts of token ids in a {@code tokenizer.json} (vocabulary and added tokens), read without
+   * loading the tokenizer.
+   *
+   * @throws CheckpointException naming the file and the first id it does not have
+   */
+  public static String[] tokenTexts(Path tokenizerJson, int... ids) {
+    Map<Integer, String> vocab = readVocabulary(tokenizerJson).idToToken();
+    String[] out = new String[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      out[i] = vocab.get(ids[i]);
+      if (out[i] == null) {
+        throw new CheckpointException("tokenizer file " + tokenizerJson + " has no token with id " + ids[i]);
+      }
+    }
+    return out;
+  }
+
   /** The tokenizer file. */
   public Path file() {
     return file;

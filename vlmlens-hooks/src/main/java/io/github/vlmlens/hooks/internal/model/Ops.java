@@ -44,11 +44,14 @@ public final class Ops {
    * dtype, then times {@code weight}. No bias, no mean subtraction.
    */
   public static NDArray rmsNorm(NDArray x, NDArray weight, float eps) {
-    DataType dt = x.getDataType();
+    return rmsNormalized(x, eps).toType(x.getDataType(), false).mul(weight);
+  }
+
+  /** {@code x * rsqrt(mean(x^2) + eps)} over the last dimension, in float32. */
+  private static NDArray rmsNormalized(NDArray x, float eps) {
     NDArray xf = x.toType(DataType.FLOAT32, false);
     NDArray variance = xf.square().mean(new int[] {-1}, true);
-    NDArray normed = xf.mul(variance.add(scalar(variance, eps)).pow(scalar(variance, -0.5f)));
-    return normed.toType(dt, false).mul(weight);
+    return xf.mul(variance.add(scalar(variance, eps)).pow(scalar(variance, -0.5f)));
   }
 
   /** PyTorch's LayerNorm over the last dimension (CLIP's {@code layer_norm1/2}, {@code pre_layrnorm}). */
@@ -89,9 +92,12 @@ public final class Ops {
         return silu(x);
       case "relu":
         return Activation.relu(x);
+      case "gelu_pytorch_tanh":
+      case "gelu_new":
+        return geluTanh(x);
       default:
         throw new IllegalArgumentException(
-            "unsupported activation '" + name + "'; supported: gelu, quick_gelu, silu, relu");
+            "unsupported activation '" + name + "'; supported: gelu, quick_gelu, silu, relu, gelu_pytorch_tanh");
     }
   }
 
@@ -103,10 +109,12 @@ public final class Ops {
       case "silu":
       case "swish":
       case "relu":
+      case "gelu_pytorch_tanh":
+      case "gelu_new":
         return;
       default:
         throw new IllegalArgumentException(
-            "unsupported " + what + " '" + name + "'; supported: gelu, quick_gelu, silu, relu");
+            "unsupported " + what + " '" + name + "'; supported: gelu, quick_gelu, silu, relu, gelu_pytorch_tanh");
     }
   }
 
@@ -244,5 +252,22 @@ public final class Ops {
     return ai.djl.nn.core.Embedding.embedding(
             table.getManager().create(gather), all, ai.djl.ndarray.types.SparseFormat.DENSE)
         .singletonOrThrow();
+  }
+
+  /**
+   * The tanh approximation of GELU, {@code 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3)))}:
+   * Hugging Face's {@code gelu_pytorch_tanh} and {@code gelu_new} (SigLIP, Gemma).
+   */
+  public static NDArray geluTanh(NDArray x) {
+    NDArray inner = x.add(x.pow(scalar(x, 3f)).mul(scalar(x, 0.044715f))).mul(scalar(x, (float) Math.sqrt(2 / Math.PI)));
+    return x.mul(scalar(x, 0.5f)).mul(inner.tanh().add(scalar(x, 1f)));
+  }
+
+  /**
+   * Gemma's RMSNorm: {@code x * rsqrt(mean(x^2) + eps) * (1 + w)} all in float32, cast back to the
+   * input's dtype; {@code onePlusWeight} holds {@code 1 + w} in float32.
+   */
+  public static NDArray rmsNormOnePlus(NDArray x, NDArray onePlusWeight, float eps) {
+    return rmsNormalized(x, eps).mul(onePlusWeight).toType(x.getDataType(), false);
   }
 }
