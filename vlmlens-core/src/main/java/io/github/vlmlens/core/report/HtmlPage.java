@@ -89,6 +89,48 @@ public final class HtmlPage {
     return this;
   }
 
+  /**
+   * A heat-map table: a header row, then one row per {@code rowLabels} entry whose cells are
+   * shaded by {@code shade} (0 white .. 1 full colour); every cell's text is escaped.
+   *
+   * @throws IllegalArgumentException when the cells, shades and labels disagree in size or a shade
+   *     lies outside [0, 1]
+   */
+  public HtmlPage heatTable(
+      List<String> header, List<String> rowLabels, List<List<String>> cells, double[][] shade) {
+    if (cells.size() != rowLabels.size() || shade.length != rowLabels.size()) {
+      throw new IllegalArgumentException(
+          rowLabels.size() + " row labels, " + cells.size() + " rows of cells and " + shade.length + " rows of shades");
+    }
+    body.append("<table class=\"heat\">\n<tr>");
+    for (String h : header) {
+      body.append("<th>").append(esc(h)).append("</th>");
+    }
+    body.append("</tr>\n");
+    for (int i = 0; i < cells.size(); i++) {
+      List<String> r = cells.get(i);
+      if (r.size() + 1 != header.size() || shade[i].length != r.size()) {
+        throw new IllegalArgumentException(
+            "heat table row " + i + " has " + r.size() + " cells and " + shade[i].length
+                + " shades for a header of " + header.size() + " (label column included)");
+      }
+      body.append("<tr><th>").append(esc(rowLabels.get(i))).append("</th>");
+      for (int j = 0; j < r.size(); j++) {
+        double v = shade[i][j];
+        if (!(v >= 0 && v <= 1)) {
+          throw new IllegalArgumentException("shade " + v + " at row " + i + ", column " + j + " is outside [0, 1]");
+        }
+        int light = (int) Math.round(255 - 155 * v);
+        body.append(String.format(java.util.Locale.ROOT, "<td style=\"background:rgb(%d,%d,255)\">", light, light))
+            .append(esc(r.get(j)))
+            .append("</td>");
+      }
+      body.append("</tr>\n");
+    }
+    body.append("</table>\n");
+    return this;
+  }
+
   /** A PNG image with its alternative text. */
   public HtmlPage image(byte[] png, String alt) {
     body.append("<p>");

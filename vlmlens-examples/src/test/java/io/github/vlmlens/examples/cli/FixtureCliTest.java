@@ -1,0 +1,135 @@
+package io.github.vlmlens.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+/**
+ * The command line on the Hugging Face-made fixture checkpoints of every family: {@code capture}
+ * writes a file Python can read whose logits are HF's, {@code logit-lens} and {@code hook-points}
+ * run, and an experiment runs with {@code --model PATH} on a Qwen2-VL checkpoint.
+ */
+class FixtureCliTest {
+  static final Path FIXTURES = Path.of("..", "vlmlens-hooks", "src", "test", "resources", "fixtures");
+  static final JsonMapper MAPPER = JsonMapper.builder().build();
+
+  @TempDir Path tmp;
+
+  private static String[] run(String... args) {
+    CommandLine cl = VlmlensCli.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    int code = cl.execute(args);
+    return new String[] {Integer.toString(code), out.toString(), err.toString()};
+  }
+
+  private static String prompt(String family) throws IOException {
+    return MAPPER.readTree(FIXTURES.resolve(family).resolve("reference.json").toFile()).get("prompt").asText();
+  }
+
+  /** A safetensors file's header and data, read by hand as Python's reader would. */
+  record Tensors(JsonNode header, ByteBuffer data) {
+    static Tensors read(Path file) throws IOException {
+      ByteBuffer all = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+      long n = all.getLong(0);
+      String json = new String(all.array(), 8, (int) n, StandardCharsets.UTF_8);
+      ByteBuffer data = all.slice(8 + (int) n, all.capacity() - 8 - (int) n).order(ByteOrder.LITTLE_ENDIAN);
+      return new Tensors(MAPPER.readTree(json), data);
+    }
+
+    float[] floats(String name) {
+      JsonNode t = header.get(name);
+      assertEquals("F32", t.get("dtype").asText(), name);
+      int from = t.get("data_offsets").get(0).asInt();
+      int to = t.get("data_offsets").get(1).asInt();
+      float[] out = new float[(to - from) / 4];
+      data.slice(from, to - from).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
+      return out;
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"llava", "qwen2_vl", "qwen2_5_vl"})
+  void captureWritesWhatPythonReadsWithHfsLogits(String family) throws IOException {
+    Path fx = FIXTURES.resolve(family);
+    Path out = tmp.resolve(family + ".safetensors");
+    String[] r =
+        run("capture", "--model", fx.resolve("checkpoint").toString(), "--image", fx.resolve("image.png").toString(),
+            "--prompt", prompt(family), "--out", out.toString());
+    assertEquals("0", r[0], r[2]);
+    Tensors got = Tensors.read(out);
+    Tensors ref = Tensors.read(fx.resolve("reference.safetensors"));
+    assertTrue(got.header().has("lm.1.resid_post") && got.header().has("projector.out"), got.header().toString());
+    assertTrue(got.header().has("lm.1.attn_pattern") && got.header().has("vision.0.resid_post"));
+    float[] a = got.floats("logits");
+    float[] b = ref.floats("logits");
+    assertEquals(b.length, a.length);
+    double max = 0;
+    for (int i = 0; i < a.length; i++) {
+      max = Math.max(max, Math.abs(a[i] - b[i]));
+    }
+    assertTrue(max <= 1e-4, family + ": logits differ from HF's by " + max);
+    assertTrue(got.header().get("__metadata__").get("tokens").asText().startsWith("["));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"llava", "qwen2_vl", "qwen2_5_vl"})
+  void logitLensAndHookPointsRunOnEveryFamily(String family) throws IOException {
+    Path fx = FIXTURES.resolve(family);
+    Path out = tmp.resolve("lens-" + family);
+    String[] r =
+        run("logit-lens", "--model", fx.resolve("checkpoint").toString(), "--image", fx.resolve("image.png").toString(),
+            "--prompt", prompt(family), "--words", "dog,cat", "--out", out.toString());
+    assertEquals("0", r[0], r[2]);
+    JsonNode json = MAPPER.readTree(out.resolve("result.json").toFile());
+    assertEquals(3, json.get("layers").size());
+    assertTrue(Files.readString(out.resolve("report.html")).contains("Logit lens"));
+    String[] h = run("hook-points", "--model", fx.resolve("checkpoint").toString());
+    assertEquals("0", h[0], h[2]);
+  }
+
+  @Test
+  void mirrorSwapRunsOnAQwenCheckpointGivenAsAPath() throws IOException {
+    // The fixture's tiny BPE has no single-token "Right": add the answer words as tokens (ids
+    // inside the model's vocabulary), as a real Qwen tokenizer has them.
+    Path src = FIXTURES.resolve("qwen2_vl").resolve("checkpoint");
+    Path dir = tmp.resolve("qwen");
+    Files.createDirectories(dir);
+    try (Stream<Path> files = Files.list(src)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Files.copy(f, dir.resolve(f.getFileName()));
+      }
+    }
+    ObjectNode tok = (ObjectNode) MAPPER.readTree(dir.resolve("tokenizer.json").toFile());
+    int next = 337;
+    for (String w : new String[] {"Left", "Right"}) {
+      ObjectNode t = tok.withArray("added_tokens").addObject();
+      t.put("id", next++).put("content", w).put("single_word", false).put("lstrip", false).put("rstrip", false)
+          .put("normalized", false).put("special", false);
+    }
+    MAPPER.writeValue(dir.resolve("tokenizer.json").toFile(), tok);
+    Path out = tmp.resolve("swap");
+    String[] r = run("mirror-swap", "--model", dir.toString(), "--samples", "3", "--threshold", "0", "--no-progress", "--out", out.toString());
+    assertEquals("0", r[0], r[2]);
+    assertTrue(Files.isRegularFile(out.resolve("result.json")));
+  }
+}
