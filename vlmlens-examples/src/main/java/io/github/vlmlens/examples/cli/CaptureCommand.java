@@ -3,15 +3,12 @@ package io.github.vlmlens.examples.cli;
 import io.github.vlmlens.core.HookPoint;
 import io.github.vlmlens.core.HookedVlm;
 import io.github.vlmlens.core.Positions;
-import io.github.vlmlens.core.RgbImage;
 import io.github.vlmlens.core.RunResult;
 import io.github.vlmlens.core.RunSpec;
-import io.github.vlmlens.core.Tokenization;
 import io.github.vlmlens.core.VlmInput;
 import io.github.vlmlens.hooks.CaptureFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,11 +39,7 @@ final class CaptureCommand implements Callable<Integer> {
   @Mixin ModelOptions modelOptions = new ModelOptions();
   @Spec CommandSpec spec;
 
-  @Option(names = "--image", description = "An image file (PNG or JPEG); repeat for several images, in prompt order.")
-  List<Path> images = new ArrayList<>();
-
-  @Option(names = "--prompt", required = true, description = "The prompt text, placeholders included.")
-  String prompt;
+  @Mixin InputOptions inputOptions = new InputOptions();
 
   @Option(
       names = "--points",
@@ -59,22 +52,11 @@ final class CaptureCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    List<RgbImage> pics = new ArrayList<>();
-    for (Path p : images) {
-      if (!Files.isRegularFile(p)) {
-        throw new ParameterException(spec.commandLine(), "--image: no such file " + p);
-      }
-      try {
-        pics.add(RgbImage.read(p));
-      } catch (IOException | RuntimeException e) {
-        throw new ParameterException(spec.commandLine(), "--image: cannot read " + p + ": " + e.getMessage(), e);
-      }
-    }
     if (out.getFileName() == null || !out.getFileName().toString().endsWith(".safetensors")) {
       throw new ParameterException(spec.commandLine(), "--out must name a .safetensors file, got '" + out + "'");
     }
     try (HookedVlm vlm = modelOptions.loadAny(spec.commandLine())) {
-      VlmInput input = input(vlm, pics);
+      VlmInput input = inputOptions.input(vlm, spec.commandLine());
       RunSpec.Builder b = RunSpec.builder().logits(RunSpec.LogitsMode.ALL);
       for (HookPoint p : selectedPoints(vlm)) {
         b.capture(p, Positions.all());
@@ -95,27 +77,6 @@ final class CaptureCommand implements Callable<Integer> {
       throw new UncheckedIOException("cannot write " + out, e);
     }
     return 0;
-  }
-
-  /** The prompt with the checkpoint's own image placeholder turned into vlmlens' {@code <image>}. */
-  VlmInput input(HookedVlm vlm, List<RgbImage> pics) {
-    String text = prompt;
-    if (!pics.isEmpty() && !text.contains(VlmInput.IMAGE_PLACEHOLDER)) {
-      String nativeText = imageTokenText(vlm, pics.get(0));
-      text = text.replace(nativeText, VlmInput.IMAGE_PLACEHOLDER);
-    }
-    try {
-      return pics.isEmpty() ? VlmInput.text(text) : VlmInput.ofImages(pics, text);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), "--prompt: " + e.getMessage(), e);
-    }
-  }
-
-  /** The text of the model's image token (what its processor expands), read off a tokenization. */
-  private static String imageTokenText(HookedVlm vlm, RgbImage image) {
-    Tokenization t = vlm.tokenize(vlm.promptFormat().input(image, "x"));
-    int first = t.imagePositions(0).resolve(t.length())[0];
-    return t.tokens().get(first);
   }
 
   private List<HookPoint> selectedPoints(HookedVlm vlm) {

@@ -23,6 +23,8 @@ import picocli.CommandLine.Command;
       TemporalSteerCommand.class,
       SpatiotemporalGridCommand.class,
       HookPointsCommand.class,
+      CaptureCommand.class,
+      LogitLensCommand.class,
       TrainTinyVlm.class,
       TrainTinyVideoVlm.class,
       CommandLine.HelpCommand.class
