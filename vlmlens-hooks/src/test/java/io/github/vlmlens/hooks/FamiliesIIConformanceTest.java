@@ -52,4 +52,19 @@ class FamiliesIIConformanceTest {
       return new String[] {"left", "No"};
     }
   }
+
+  @Nested
+  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+  class LlavaOnevision extends OnFixture {
+    @Override
+    String family() {
+      return "llava_onevision";
+    }
+
+    @Override
+    String[] answerWords() {
+      // single tokens of the fixture's small byte-level BPE ("right" is two there)
+      return new String[] {"left", "No"};
+    }
+  }
 }

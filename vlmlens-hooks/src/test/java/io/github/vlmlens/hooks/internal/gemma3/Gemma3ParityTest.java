@@ -130,7 +130,7 @@ class Gemma3ParityTest {
     try (HookedVlm m = HookedVlms.load(check.copyCheckpoint(tmp.resolve("bf16"), true, null))) {
       RunResult r = m.run(fx.input(BOI), RunSpec.builder().logits(RunSpec.LogitsMode.ALL).build());
       double d = check.report("logits (bf16 weights)", HfFixture.maxAbsDiff(fx.floats("logits"), FamilyParity.flat(r.allLogits())));
-      assertTrue(d > 0 && d < 0.1, "bf16 logits differ by " + d);
+      assertTrue(d > 0 && d < 0.25, "bf16 logits differ by " + d);
     }
   }
 
