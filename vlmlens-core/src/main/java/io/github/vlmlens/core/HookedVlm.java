@@ -102,6 +102,14 @@ public interface HookedVlm extends AutoCloseable {
     throw new UnsupportedOperationException(name() + " does not expose its vocabulary");
   }
 
+  /**
+   * What results record about this model: weights fingerprint, dtype, device and library
+   * versions. The default knows only the name; backends override it.
+   */
+  default ModelInfo info() {
+    return ModelInfo.unknown(name());
+  }
+
   /** Frees the model's native resources. */
   @Override
   void close();

@@ -7,6 +7,7 @@ import io.github.vlmlens.core.GenerateSpec;
 import io.github.vlmlens.core.Generation;
 import io.github.vlmlens.core.HookPoint;
 import io.github.vlmlens.core.HookedVlm;
+import io.github.vlmlens.core.ModelInfo;
 import io.github.vlmlens.core.PromptFormat;
 import io.github.vlmlens.core.RgbImage;
 import io.github.vlmlens.core.RunRequest;
@@ -15,6 +16,7 @@ import io.github.vlmlens.core.Tokenization;
 import io.github.vlmlens.core.VlmInput;
 import io.github.vlmlens.hooks.internal.io.ImagePreprocessor;
 import io.github.vlmlens.hooks.internal.io.LlavaTokenizer;
+import io.github.vlmlens.hooks.internal.io.WeightsFingerprint;
 import io.github.vlmlens.hooks.internal.llava.LlavaArchitecture;
 import io.github.vlmlens.hooks.internal.model.HookedRunner;
 import java.io.IOException;
@@ -160,6 +162,25 @@ public final class HookedLlava implements HookedVlm {
       }
     }
     return PromptFormat.of(DEFAULT_TEMPLATE_TEXT);
+  }
+
+  private volatile ModelInfo info;
+
+  /**
+   * The weights fingerprint (SHA-256 over the checkpoint's safetensors files, or over the
+   * parameters for a model in memory, computed once), dtype, device, DJL and PyTorch versions.
+   */
+  @Override
+  public ModelInfo info() {
+    ModelInfo i = info;
+    if (i == null) {
+      String fp = model.source() != null
+          ? WeightsFingerprint.ofCheckpoint(model.source())
+          : WeightsFingerprint.ofParameters(model.parameters());
+      i = WeightsFingerprint.info(name, "llava", fp, model.dataType(), model.device());
+      info = i;
+    }
+    return i;
   }
 
   /** The DJL-level model underneath. */

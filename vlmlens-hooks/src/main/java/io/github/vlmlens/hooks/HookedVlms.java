@@ -69,7 +69,11 @@ public final class HookedVlms {
           configFile + ": model_type '" + type.textValue() + "' is not supported; supported: "
               + supportedModelTypes());
     }
-    return provider.load(checkpointDir, config, options);
+    HookedVlm vlm = provider.load(checkpointDir, config, options);
+    if (vlm instanceof io.github.vlmlens.hooks.internal.model.HookedModel m) {
+      m.source(checkpointDir); // for the weights fingerprint of ModelInfo
+    }
+    return vlm;
   }
 
   /** The {@code model_type} values that load, sorted. */

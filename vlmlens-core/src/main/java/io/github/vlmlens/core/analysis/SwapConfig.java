@@ -25,6 +25,8 @@ import java.util.Set;
  * @param seed the seed of the bootstrap and of the control's token choice
  * @param mergingFraction the merging-point rule's fraction of the peak object-word shift, in
  *     (0, 1]
+ * @param minKeptSamples the fewest kept samples on which a merging point may be declared (at
+ *     least 2)
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public record SwapConfig(
@@ -36,7 +38,8 @@ public record SwapConfig(
     int bootstrapResamples,
     double confidence,
     long seed,
-    double mergingFraction) {
+    double mergingFraction,
+    int minKeptSamples) {
 
   /** The default denominator threshold. */
   public static final double DEFAULT_THRESHOLD = 0.05;
@@ -46,6 +49,8 @@ public record SwapConfig(
   public static final double DEFAULT_CONFIDENCE = 0.95;
   /** The default fraction of the peak that bounds the merging-point range. */
   public static final double DEFAULT_MERGING_FRACTION = 0.9;
+  /** The default fewest kept samples for a merging point. */
+  public static final int DEFAULT_MIN_KEPT_SAMPLES = 10;
 
   /**
    * Checks and copies the settings.
@@ -84,6 +89,9 @@ public record SwapConfig(
     if (!(mergingFraction > 0 && mergingFraction <= 1)) {
       throw new IllegalArgumentException("mergingFraction must lie in (0, 1], got " + mergingFraction);
     }
+    if (minKeptSamples < 2) {
+      throw new IllegalArgumentException("minKeptSamples must be >= 2, got " + minKeptSamples);
+    }
   }
 
   /** A builder with the defaults: every layer, all four swap sets, the paper's formula. */
@@ -103,6 +111,7 @@ public record SwapConfig(
     b.confidence = confidence;
     b.seed = seed;
     b.mergingFraction = mergingFraction;
+    b.minKeptSamples = minKeptSamples;
     return b;
   }
 
@@ -118,6 +127,7 @@ public record SwapConfig(
     private double confidence = DEFAULT_CONFIDENCE;
     private long seed = 0L;
     private double mergingFraction = DEFAULT_MERGING_FRACTION;
+    private int minKeptSamples = DEFAULT_MIN_KEPT_SAMPLES;
 
     private Builder() {}
 
@@ -198,6 +208,12 @@ public record SwapConfig(
       return this;
     }
 
+    /** The fewest kept samples on which a merging point may be declared (default 10, at least 2). */
+    public Builder minKeptSamples(int n) {
+      this.minKeptSamples = n;
+      return this;
+    }
+
     /**
      * The config.
      *
@@ -210,7 +226,7 @@ public record SwapConfig(
       }
       return new SwapConfig(
           name, layers, swapSets, formula, threshold, bootstrapResamples, confidence, seed,
-          mergingFraction);
+          mergingFraction, minKeptSamples);
     }
   }
 }

@@ -5,15 +5,14 @@ import io.github.vlmlens.core.HookedVlm;
 import io.github.vlmlens.core.RunRequest;
 import io.github.vlmlens.core.RunSpec;
 import io.github.vlmlens.core.analysis.internal.Aggregator;
-import io.github.vlmlens.core.analysis.internal.Checkpoint;
-import io.github.vlmlens.core.analysis.internal.Fingerprints;
-import io.github.vlmlens.core.analysis.internal.Progress;
 import io.github.vlmlens.core.analysis.internal.SwapEngine;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -37,12 +36,17 @@ import java.util.Set;
  * the same): its readout is {@code x}'s own, a shift of exactly 0. Every sample's tokenization and swap sets are checked before the first forward
  * pass, so a missing object word fails at once.
  *
- * <p>With an output directory, each finished sample is appended to {@code samples.jsonl} there;
- * a later run with the same config, model and samples resumes after the last finished one and
- * ends with the same {@code result.json} as an uninterrupted run. Instances are immutable.
+ * <p>Runs go through the {@link ExperimentEngine}: with an output directory, each finished sample
+ * is appended to {@code samples.jsonl} there (with a checksum); a later run with the same config,
+ * model (weights fingerprint), batch size and samples resumes and ends with the same
+ * {@code result.json} as an uninterrupted run, every number equal. The directory must be empty
+ * or hold such a run, and is locked while a run writes. Instances are immutable.
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class SwapExperiment {
+  /** The experiment's kind in a run directory. */
+  public static final String EXPERIMENT = "swap";
+
   /** The default number of requests per {@link HookedVlm#runAll} call. */
   public static final int DEFAULT_BATCH_SIZE = 16;
 
@@ -138,62 +142,76 @@ public final class SwapExperiment {
         throw new IllegalArgumentException("sample id '" + s.id() + "' is used twice");
       }
     }
+    if (outputDir != null) {
+      io.github.vlmlens.core.analysis.internal.RunDirectory.checkPath(outputDir);
+    }
     SwapEngine engine = new SwapEngine(model, config, batchSize);
     List<SwapEngine.Prepared> prepared = new ArrayList<>(samples.size());
     for (SwapSample s : samples) {
       prepared.add(engine.prepare(s));
     }
     List<Integer> layers = engine.layers();
-    String hash = Fingerprints.config(config, model.name(), layers);
-
-    Checkpoint checkpoint = null;
-    List<SwapResult.Sample> results = new ArrayList<>();
-    if (outputDir != null) {
-      checkpoint = Checkpoint.open(outputDir, hash, model.name(), layers, config);
-      List<SwapResult.Sample> done = checkpoint.done();
-      if (done.size() > samples.size()) {
-        throw new IllegalStateException(
-            outputDir + " holds " + done.size() + " finished samples but this run has only "
-                + samples.size());
-      }
-      for (int i = 0; i < done.size(); i++) {
-        SwapResult.Sample d = done.get(i);
-        SwapEngine.Prepared p = prepared.get(i);
-        if (!d.id().equals(p.sample().id()) || !d.fingerprint().equals(p.fingerprint())) {
-          throw new IllegalStateException(
-              outputDir + ": finished sample " + (i + 1) + " is '" + d.id() + "' (fingerprint "
-                  + d.fingerprint() + ") but this run has '" + p.sample().id() + "' (fingerprint "
-                  + p.fingerprint() + ") there; the samples changed, use another directory");
-        }
-      }
-      results.addAll(done);
-    }
-
-    String task = config.name() + " on " + model.name();
-    try (Progress progress = Progress.start(progressBar, task, samples.size(), results.size())) {
-      for (int from = results.size(); from < samples.size(); from += batchSize) {
-        int to = Math.min(samples.size(), from + batchSize);
-        List<SwapResult.Sample> group = engine.runGroup(prepared.subList(from, to), false);
-        for (int i = from; i < to; i++) {
-          SwapResult.Sample r = group.get(i - from);
-          prepared.set(i, null);
-          if (checkpoint != null) {
-            checkpoint.append(r);
+    ExperimentEngine runner = ExperimentEngine.on(model).withBatchSize(batchSize).withProgressBar(progressBar);
+    Map<String, Object> configuration = new LinkedHashMap<>();
+    configuration.put("swap", config);
+    configuration.put("layers", layers);
+    String identity = RunJournal.hash(EXPERIMENT, configuration, ExperimentEngine.modelKey(model));
+    ExperimentPlan<SwapEngine.Prepared, SwapResult.Sample, SwapResult> plan =
+        new ExperimentPlan<>() {
+          @Override
+          public String experiment() {
+            return EXPERIMENT;
           }
-          results.add(r);
-          progress.step();
-          if (listener != null) {
-            listener.sampleFinished(r, results.size(), samples.size());
+
+          @Override
+          public Object configuration() {
+            return configuration;
           }
-        }
-      }
-    }
-    SwapResult result =
-        Aggregator.aggregate(model.name(), model.numLayers(), layers, config, hash, results);
-    if (checkpoint != null) {
-      checkpoint.writeResult(result);
-    }
-    return result;
+
+          @Override
+          public Map<String, Long> seeds() {
+            return Map.of("seed", config.seed());
+          }
+
+          @Override
+          public List<SwapEngine.Prepared> units() {
+            return prepared;
+          }
+
+          @Override
+          public String id(SwapEngine.Prepared unit) {
+            return unit.sample().id();
+          }
+
+          @Override
+          public String fingerprint(SwapEngine.Prepared unit) {
+            return unit.fingerprint();
+          }
+
+          @Override
+          public Class<SwapResult.Sample> recordType() {
+            return SwapResult.Sample.class;
+          }
+
+          @Override
+          public List<SwapResult.Sample> run(List<SwapEngine.Prepared> group) {
+            return engine.runGroup(group, false);
+          }
+
+          @Override
+          public SwapResult aggregate(List<SwapResult.Sample> records, Provenance provenance) {
+            return Aggregator.aggregate(
+                model.name(), model.numLayers(), layers, config, identity, records, provenance);
+          }
+
+          @Override
+          public void finished(SwapResult.Sample record, int done, int total) {
+            if (listener != null) {
+              listener.sampleFinished(record, done, total);
+            }
+          }
+        };
+    return runner.run(plan, outputDir);
   }
 
   /**

@@ -24,9 +24,15 @@ import java.util.Optional;
  * @param accuracyX the fraction of samples whose ground truth beats the other answer on {@code x}
  * @param accuracyY the fraction of samples whose other answer beats the ground truth on {@code y}
  * @param curves per swap set, in config order, the statistics of the shift by layer
- * @param mergingPoint the modality merging point, or {@code null} when the object-word set was not
- *     swept or no sample was kept
+ * @param mergingPoint the modality merging point, or {@code null} when there is none (see
+ *     {@code mergingVerdict})
+ * @param mergingVerdict one sentence: where the merging point is and on what evidence, or why
+ *     there is none
+ * @param warnings what makes these numbers weak (most samples excluded, little probability on the
+ *     answer words); empty when nothing does
  * @param samples every sample, in input order
+ * @param provenance versions, model (weights fingerprint, dtype, device), configuration, seeds,
+ *     times; {@code null} only for results built by hand
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public record SwapResult(
@@ -41,7 +47,10 @@ public record SwapResult(
     double accuracyY,
     List<Curve> curves,
     MergingPoint mergingPoint,
-    List<Sample> samples) {
+    String mergingVerdict,
+    List<String> warnings,
+    List<Sample> samples,
+    Provenance provenance) {
 
   /** Copies the lists. */
   public SwapResult {
@@ -50,6 +59,8 @@ public record SwapResult(
     layers = List.copyOf(layers);
     curves = List.copyOf(curves);
     samples = List.copyOf(samples);
+    warnings = warnings == null ? List.of() : List.copyOf(warnings);
+    mergingVerdict = mergingVerdict == null ? "" : mergingVerdict;
   }
 
   /**
@@ -180,9 +191,12 @@ public record SwapResult(
 
   /**
    * The modality merging point: the layers where swapping the object words alone carries the
-   * belief. Rule: take the layer where the mean object-word shift peaks (the first such layer on
-   * ties); the range is the longest run of consecutive swept layers around it whose mean shift is
-   * at least {@code fraction} times the peak.
+   * belief, beyond what swapping as many other text tokens does. Rule: only layers where the
+   * percentile bootstrap interval of the paired difference (object-word shift minus control shift,
+   * per kept sample) lies above 0 qualify, and only with at least the config's
+   * {@code minKeptSamples} kept samples; among them take the layer where the mean object-word shift
+   * peaks (the first on ties); the range is the longest run of consecutive swept layers around it
+   * that qualify and whose mean shift is at least {@code fraction} times the peak.
    *
    * @param fromLayer the first layer of the range
    * @param toLayer the last layer of the range
@@ -190,8 +204,21 @@ public record SwapResult(
    * @param peakShift the mean object-word shift there
    * @param fraction the fraction of the peak that bounds the range
    * @param rule the rule, in words
+   * @param kept the number of kept samples
+   * @param peakDifference the mean paired difference (object words minus control) at the peak
+   * @param differenceLower the lower end of its bootstrap interval (above 0)
+   * @param differenceUpper its upper end
    */
   @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
   public record MergingPoint(
-      int fromLayer, int toLayer, int peakLayer, double peakShift, double fraction, String rule) {}
+      int fromLayer,
+      int toLayer,
+      int peakLayer,
+      double peakShift,
+      double fraction,
+      String rule,
+      int kept,
+      double peakDifference,
+      double differenceLower,
+      double differenceUpper) {}
 }

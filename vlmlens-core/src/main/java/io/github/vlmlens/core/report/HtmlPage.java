@@ -5,8 +5,6 @@ import io.github.vlmlens.core.API;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
@@ -195,15 +193,7 @@ public final class HtmlPage {
    * @throws UncheckedIOException naming the file when it cannot be written
    */
   public void write(Path file) {
-    try {
-      Path parent = file.toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
-      Files.writeString(file, render(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
-    }
+    io.github.vlmlens.core.analysis.RunJournal.writeText(file, render());
   }
 
   /**

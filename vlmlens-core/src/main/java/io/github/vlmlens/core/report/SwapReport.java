@@ -7,7 +7,6 @@ import io.github.vlmlens.core.report.internal.SwapHtml;
 import io.github.vlmlens.core.report.internal.SwapSummary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -93,14 +92,6 @@ public final class SwapReport {
   }
 
   private static void write(Path file, String text) {
-    try {
-      Path parent = file.toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
-      Files.writeString(file, text, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
-    }
+    io.github.vlmlens.core.analysis.RunJournal.writeText(file, text);
   }
 }

@@ -73,6 +73,8 @@ final class FakeVlm implements HookedVlm {
   final AtomicLong blocks = new AtomicLong();
   final List<Integer> batchSizes = new ArrayList<>();
   private double sink;
+  /** The weights fingerprint {@link #info()} reports, or {@code null} for unknown. */
+  String fingerprint;
 
   FakeVlm(int numLayers, double[] readWeights, double beta, int work, int visionWork) {
     this.numLayers = numLayers;
@@ -120,6 +122,12 @@ final class FakeVlm implements HookedVlm {
       }
     }
     return RgbImage.of(w, h, px);
+  }
+
+  @Override
+  public io.github.vlmlens.core.ModelInfo info() {
+    io.github.vlmlens.core.ModelInfo i = io.github.vlmlens.core.ModelInfo.unknown(name());
+    return fingerprint == null ? i : i.withFingerprint(fingerprint);
   }
 
   @Override

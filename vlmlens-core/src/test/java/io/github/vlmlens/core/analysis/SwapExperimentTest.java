@@ -158,7 +158,7 @@ class SwapExperimentTest {
     // carry the whole belief at layers 1-3, part of it at 4, none at 5-6.
     FakeVlm m = new FakeVlm(6, new double[] {0, 0, 0, 0, 0.5, 0.5, 0}, 2.0, 0, 0);
     List<SwapSample> samples = List.of(sample(m, "a", 192, 0), sample(m, "b", 0, 160));
-    SwapResult r = quiet(m, SwapConfig.builder().bootstrapResamples(200).build()).run(samples);
+    SwapResult r = quiet(m, SwapConfig.builder().bootstrapResamples(200).minKeptSamples(2).build()).run(samples);
     SwapResult.Curve obj = r.curve(SwapSet.OBJECT_WORDS);
     assertEquals(0.0, obj.at(0).mean(), 1e-12);
     for (int l = 1; l <= 3; l++) {
@@ -173,7 +173,7 @@ class SwapExperimentTest {
     assertEquals(1, mp.peakLayer()); // first of the tied peak layers
     assertEquals(1.0, mp.peakShift(), 1e-12);
 
-    SwapConfig loose = SwapConfig.builder().bootstrapResamples(200).mergingFraction(partial - 1e-6).build();
+    SwapConfig loose = SwapConfig.builder().bootstrapResamples(200).minKeptSamples(2).mergingFraction(partial - 1e-6).build();
     SwapResult.MergingPoint mp2 = quiet(m, loose).run(samples).mergingPoint();
     assertEquals(4, mp2.toLayer());
     assertTrue(SwapReport.summary(r).contains("Modality merging point: layers 1-3"), SwapReport.summary(r));
@@ -235,7 +235,7 @@ class SwapExperimentTest {
         quiet(single, SwapConfig.builder().bootstrapResamples(50).build())
             .withBatchSize(1)
             .run(List.of(sample(single, "a", 192, 0), sample(single, "b", 0, 64)));
-    assertEquals(batched, one);
+    assertEquals(unstamped(batched), unstamped(one));
   }
 
   @Test
@@ -330,8 +330,8 @@ class SwapExperimentTest {
     FakeVlm whole = FakeVlm.standard();
     Path full = tmp.resolve("full");
     SwapResult expected = quiet(whole, c).run(samples(whole, imgs), full);
-    String expectedJson = Files.readString(full.resolve("result.json"));
-    assertEquals(SwapReport.toJson(expected), expectedJson);
+    String expectedJson = untimed(Files.readString(full.resolve("result.json")));
+    assertEquals(untimed(SwapReport.toJson(expected)), expectedJson);
 
     FakeVlm first = FakeVlm.standard();
     Path dir = tmp.resolve("resumed");
@@ -359,14 +359,16 @@ class SwapExperimentTest {
         quiet(second, c).withListener((s, done, total) -> reported.add(s.id() + "@" + done))
             .run(samples(second, imgs), dir);
     assertEquals(List.of("s2@3", "s3@4", "s4@5"), reported);
-    assertEquals(2 * 3, second.fullRuns.get()); // only the three unfinished samples ran
-    assertEquals(expectedJson, Files.readString(dir.resolve("result.json")));
-    assertEquals(expected, resumed);
-    assertEquals(expected, SwapReport.readJson(dir.resolve("result.json")));
+    // The group holding the resume point (all five samples at batch 16) ran again, so that its
+    // batches are those of the uninterrupted run; only the three unfinished samples were kept.
+    assertEquals(2 * 5, second.fullRuns.get());
+    assertEquals(expectedJson, untimed(Files.readString(dir.resolve("result.json"))));
+    assertEquals(unstamped(expected), unstamped(resumed));
+    assertEquals(unstamped(expected), unstamped(SwapReport.readJson(dir.resolve("result.json"))));
 
     // Running again over a finished directory runs nothing and gives the same result.
     FakeVlm third = FakeVlm.standard();
-    assertEquals(expected, quiet(third, c).run(samples(third, imgs), dir));
+    assertEquals(unstamped(expected), unstamped(quiet(third, c).run(samples(third, imgs), dir)));
     assertEquals(0, third.fullRuns.get());
 
     // Another config or other samples in the same directory are refused.
@@ -374,12 +376,46 @@ class SwapExperimentTest {
         assertThrows(
             IllegalStateException.class,
             () -> quiet(third, c.toBuilder().threshold(0.1).build()).run(samples(third, imgs), dir));
-    assertTrue(cfg.getMessage().contains("config hash"), cfg.getMessage());
+    assertTrue(cfg.getMessage().contains("another configuration"), cfg.getMessage());
     List<int[]> changed = new ArrayList<>(imgs);
     changed.set(1, new int[] {0, 96});
     IllegalStateException smp =
         assertThrows(IllegalStateException.class, () -> quiet(third, c).run(samples(third, changed), dir));
     assertTrue(smp.getMessage().contains("'s1'"), smp.getMessage());
+  }
+
+  @Test
+  void killedAtAnySampleAndResumedTheResultIsIdenticalExceptTimestamps() throws IOException {
+    List<int[]> imgs = List.of(new int[] {192, 0}, new int[] {0, 128}, new int[] {1, 0},
+        new int[] {96, 0}, new int[] {0, 224});
+    SwapConfig c = SwapConfig.builder().bootstrapResamples(100).seed(9).minKeptSamples(2).build();
+    FakeVlm whole = FakeVlm.standard();
+    quiet(whole, c).withBatchSize(2).run(samples(whole, imgs), tmp.resolve("k-full"));
+    String expected = untimed(Files.readString(tmp.resolve("k-full").resolve("result.json")));
+    for (int k = 1; k <= 4; k++) {
+      int stopAt = k;
+      Path dir = tmp.resolve("k" + k);
+      FakeVlm first = FakeVlm.standard();
+      assertThrows(RuntimeException.class, () -> quiet(first, c).withBatchSize(2)
+          .withListener((smp, done, total) -> {
+            if (done == stopAt) {
+              throw new RuntimeException("killed");
+            }
+          })
+          .run(samples(first, imgs), dir));
+      FakeVlm second = FakeVlm.standard();
+      quiet(second, c).withBatchSize(2).run(samples(second, imgs), dir);
+      assertEquals(expected, untimed(Files.readString(dir.resolve("result.json"))), "killed after " + k);
+    }
+    // Another batch size or another model (same name, other weights) is refused on resume.
+    FakeVlm other = FakeVlm.standard();
+    IllegalStateException batch = assertThrows(IllegalStateException.class,
+        () -> quiet(other, c).withBatchSize(3).run(samples(other, imgs), tmp.resolve("k1")));
+    assertTrue(batch.getMessage().contains("batch size"), batch.getMessage());
+    other.fingerprint = "0123456789abcdef";
+    IllegalStateException model = assertThrows(IllegalStateException.class,
+        () -> quiet(other, c).withBatchSize(2).run(samples(other, imgs), tmp.resolve("k1")));
+    assertTrue(model.getMessage().contains("mix two models"), model.getMessage());
   }
 
   @Test
@@ -415,6 +451,8 @@ class SwapExperimentTest {
       }
       String journal = Files.readString(dir.resolve("samples.jsonl"));
       String json = Files.readString(dir.resolve("result.json"));
+      json = json.substring(0, json.indexOf("\"provenance\""));
+      r = unstamped(r);
       if (reference == null) {
         reference = r;
         referenceJournal = journal;
@@ -510,5 +548,18 @@ class SwapExperimentTest {
     assertThrows(IllegalArgumentException.class,
         () -> SwapConfig.builder().swapSets(SwapSet.ALL_TEXT, SwapSet.ALL_TEXT).build());
     assertArrayEquals(new Object[] {0, 2}, c.layers().toArray());
+  }
+
+  /** The result without its provenance (which holds times and the batch size). */
+  static SwapResult unstamped(SwapResult r) {
+    return new SwapResult(
+        r.model(), r.numLayers(), r.layers(), r.config(), r.configHash(), r.sampleCount(), r.excludedCount(),
+        r.accuracyX(), r.accuracyY(), r.curves(), r.mergingPoint(), r.mergingVerdict(), r.warnings(),
+        r.samples(), null);
+  }
+
+  /** JSON with its timestamps blanked. */
+  static String untimed(String json) {
+    return json.replaceAll("\"(startedAt|finishedAt)\" : \"[^\"]*\"", "\"$1\" : \"-\"");
   }
 }

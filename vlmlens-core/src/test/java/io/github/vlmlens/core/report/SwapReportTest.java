@@ -43,8 +43,8 @@ class SwapReportTest {
         new Curve(SwapSet.OBJECT_WORDS, List.of(new LayerStats(0, 1, 0, 0, 0, 0), new LayerStats(1, 1, 1, 0, 1, 1))),
         new Curve(SwapSet.CONTROL_TEXT,
             List.of(new LayerStats(0, 1, 0, 0, 0, 0), new LayerStats(1, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN))));
-    MergingPoint mp = new MergingPoint(1, 1, 1, 1.0, 0.9, "rule");
-    return new SwapResult("tiny", 1, List.of(0, 1), c, "hash", 2, 1, 1.0, 1.0, curves, mp, List.of(kept, gone));
+    MergingPoint mp = new MergingPoint(1, 1, 1, 1.0, 0.9, "rule", 1, 0.5, 0.1, 0.9);
+    return new SwapResult("tiny", 1, List.of(0, 1), c, "hash", 2, 1, 1.0, 1.0, curves, mp, "", List.of(), List.of(kept, gone), null);
   }
 
   @Test

@@ -3,10 +3,7 @@ package io.github.vlmlens.spatial.steer;
 import io.github.vlmlens.core.API;
 import io.github.vlmlens.core.analysis.RunJournal;
 import io.github.vlmlens.spatial.steer.internal.SteerText;
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -53,15 +50,7 @@ public final class SteeringReport {
    * @throws UncheckedIOException when the file cannot be written
    */
   public static void writeHtml(SteeringResult result, Path file) {
-    try {
-      Path parent = file.toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
-      Files.writeString(file, toHtml(result), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
-    }
+    RunJournal.writeText(file, toHtml(result));
   }
 
   /** A plain-text table of the rates (or belief maps) by layer, for the terminal. */

@@ -150,7 +150,7 @@ public final class SpatiotemporalGrid {
           v.first().object().word(), v.question().objectWords()));
     }
     String hash = RunJournal.hash("spatiotemporal-grid", vlm.name(), layers, config);
-    float[][][] captured = WordCaptures.run(vlm, layers, items, outDir, hash,
+    float[][][] captured = WordCaptures.run(vlm, "spatiotemporal-grid", layers, items, outDir, hash,
         Map.of("analysis", "spatiotemporal-grid", "model", vlm.name(), "layers", layers, "config", config),
         batchSize, progressBar, "spatiotemporal grid on " + vlm.name());
     List<GridResult.GridLayer> perLayer = new ArrayList<>();

@@ -137,7 +137,7 @@ public final class TemporalIdExtraction {
           v.first().object().word(), v.question().objectWords()));
     }
     float[][][] captured = WordCaptures.run(
-        vlm, layers, items, outDir, hash, Map.of("analysis", "temporal-ids", "model", vlm.name(),
+        vlm, "temporal-ids", layers, items, outDir, hash, Map.of("analysis", "temporal-ids", "model", vlm.name(),
             "layers", layers, "config", config),
         batchSize, progressBar, "temporal IDs on " + vlm.name());
     TemporalIdResult result = analyse(vlm.name(), vlm.numLayers(), layers, config, hash, captured, pair, anchor, frame);

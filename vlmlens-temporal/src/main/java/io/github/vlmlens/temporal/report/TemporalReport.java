@@ -6,10 +6,7 @@ import io.github.vlmlens.temporal.grid.GridResult;
 import io.github.vlmlens.temporal.ids.TemporalIdResult;
 import io.github.vlmlens.temporal.internal.ReportPages;
 import io.github.vlmlens.temporal.steer.TemporalSteerResult;
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -77,11 +74,6 @@ public final class TemporalReport {
   }
 
   private static void write(Path file, String text) {
-    try {
-      Files.createDirectories(file.toAbsolutePath().getParent());
-      Files.writeString(file, text, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
-    }
+    RunJournal.writeText(file, text);
   }
 }

@@ -166,41 +166,47 @@ public final class TemporalSteering {
       inputs.add(in);
       positions.add(new int[] {t.lastSubToken(words.get(0)), t.lastSubToken(words.get(1))});
     }
-    String hash = RunJournal.hash("temporal-steer", vlm.name(), ids.configHash(), layers, config, form);
+    String hash = RunJournal.hash("temporal-steer 2", ids.configHash(), layers, config, form);
     RunJournal<Sample> journal = null;
     List<Sample> samples = new ArrayList<>();
-    if (outDir != null) {
-      journal = RunJournal.open(outDir, SAMPLES_FILE, hash,
-          Map.of("analysis", "temporal-steer", "model", vlm.name(), "ids", ids.configHash(), "config", config),
-          Sample.class);
-      samples.addAll(journal.done());
-      if (samples.size() > videos.size()) {
-        throw new IllegalStateException(outDir + " holds " + samples.size() + " samples but this run has "
-            + videos.size());
-      }
-      for (int i = 0; i < samples.size(); i++) {
-        if (!samples.get(i).fingerprint().equals(fingerprint(videos.get(i)))) {
-          throw new IllegalStateException(outDir + ": sample " + (i + 1) + " is '" + samples.get(i).id()
-              + "' of other videos; the samples changed, use another directory");
+    try {
+      if (outDir != null) {
+        journal = RunJournal.open(vlm, outDir, "temporal-steering", SAMPLES_FILE, hash,
+            Map.of("analysis", "temporal-steer", "model", vlm.name(), "ids", ids.configHash(), "config", config),
+            Sample.class);
+        samples.addAll(journal.done());
+        if (samples.size() > videos.size()) {
+          throw new IllegalStateException(outDir + " holds " + samples.size() + " samples but this run has "
+              + videos.size());
+        }
+        for (int i = 0; i < samples.size(); i++) {
+          if (!samples.get(i).fingerprint().equals(fingerprint(videos.get(i)))) {
+            throw new IllegalStateException(outDir + ": sample " + (i + 1) + " is '" + samples.get(i).id()
+                + "' of other videos; the samples changed, use another directory");
+          }
         }
       }
-    }
-    try (TaskProgress progress = TaskProgress.start(progressBar, "temporal steering on " + vlm.name(),
-        videos.size(), samples.size())) {
-      for (int i = samples.size(); i < videos.size(); i++) {
-        Sample s = runSample(i, videos.get(i), inputs.get(i), positions.get(i), layers, before, after);
-        if (journal != null) {
-          journal.append(s);
+      try (TaskProgress progress = TaskProgress.start(progressBar, "temporal steering on " + vlm.name(),
+          videos.size(), samples.size())) {
+        for (int i = samples.size(); i < videos.size(); i++) {
+          Sample s = runSample(i, videos.get(i), inputs.get(i), positions.get(i), layers, before, after);
+          if (journal != null) {
+            journal.append(s);
+          }
+          samples.add(s);
+          progress.step();
         }
-        samples.add(s);
-        progress.step();
+      }
+      TemporalSteerResult result = aggregate(layers, hash, samples);
+      if (outDir != null) {
+        TemporalReport.writeAll(result, outDir);
+      }
+      return result;
+    } finally {
+      if (journal != null) {
+        journal.close();
       }
     }
-    TemporalSteerResult result = aggregate(layers, hash, samples);
-    if (outDir != null) {
-      TemporalReport.writeAll(result, outDir);
-    }
-    return result;
   }
 
   private static String fingerprint(ObjectVideo v) {

@@ -82,7 +82,11 @@ class TemporalSwapTest {
     int runs = vlm.runs.get();
     SwapResult again = swap.run(dir);
     assertEquals(runs, vlm.runs.get(), "a finished run is not run again");
-    assertEquals(first, again);
+    // Equal in everything but the provenance's timestamps.
+    assertEquals(first.curves(), again.curves());
+    assertEquals(first.samples(), again.samples());
+    assertEquals(first.mergingVerdict(), again.mergingVerdict());
+    assertEquals(first.provenance().startedAt(), again.provenance().startedAt());
     assertTrue(TemporalSwap.summary(first).contains("temporal mirror swap (objects)"));
   }
 

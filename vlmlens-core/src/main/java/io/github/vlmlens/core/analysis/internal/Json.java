@@ -32,6 +32,21 @@ public final class Json {
     }
   }
 
+  /** Any value as JSON-ready maps, lists and scalars (a record becomes a map of its components). */
+  @SuppressWarnings("unchecked")
+  public static java.util.Map<String, Object> toMap(Object value) {
+    if (value == null) {
+      return java.util.Map.of();
+    }
+    Object v = MAPPER.convertValue(value, Object.class);
+    if (v instanceof java.util.Map) {
+      return (java.util.Map<String, Object>) v;
+    }
+    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("value", v);
+    return m;
+  }
+
   /** JSON on one line. */
   public static String compact(Object value) {
     try {

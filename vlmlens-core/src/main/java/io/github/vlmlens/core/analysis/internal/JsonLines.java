@@ -74,10 +74,29 @@ public final class JsonLines {
     }
   }
 
-  /** Writes a file through a temporary sibling and an atomic move. */
+  /**
+   * Writes a file through a temporary sibling (forced to disk) and an atomic rename, so a reader,
+   * or a run killed mid-write, never sees half a file.
+   */
   public static void writeAtomically(Path file, String text) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.writeString(tmp, text, StandardCharsets.UTF_8);
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    writeAtomically(file, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Writes bytes the same way as {@link #writeAtomically(Path, String)}. */
+  public static void writeAtomically(Path file, byte[] bytes) throws IOException {
+    Path abs = file.toAbsolutePath();
+    Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
+    try {
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        ByteBuffer buf = ByteBuffer.wrap(bytes);
+        while (buf.hasRemaining()) {
+          ch.write(buf);
+        }
+        ch.force(true);
+      }
+      Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
   }
 }

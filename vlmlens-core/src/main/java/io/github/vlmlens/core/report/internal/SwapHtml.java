@@ -30,6 +30,10 @@ public final class SwapHtml {
     h.append("<p>Shift formula: <b>").append(esc(r.config().formula().name().toLowerCase(Locale.ROOT)))
         .append("</b>. ").append(esc(formulaText(r))).append("</p>\n");
 
+    for (String w : r.warnings()) {
+      h.append("<p style=\"border:2px solid #c00;padding:6px;color:#900\"><b>Warning:</b> ").append(esc(w))
+          .append("</p>\n");
+    }
     h.append("<h2>Samples</h2>\n<p>").append(r.sampleCount()).append(" samples run, ")
         .append(r.excludedCount()).append(" excluded because ")
         .append(esc(SwapSummary.denominatorText(r.config().formula()))).append(" was below ")

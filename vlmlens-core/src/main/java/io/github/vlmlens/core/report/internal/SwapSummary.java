@@ -40,6 +40,9 @@ public final class SwapSummary {
       endLine(sb);
     }
     sb.append(mergingText(r)).append(System.lineSeparator());
+    for (String w : r.warnings()) {
+      sb.append("WARNING: ").append(w).append(System.lineSeparator());
+    }
     return sb.toString();
   }
 
@@ -52,15 +55,17 @@ public final class SwapSummary {
     sb.append(System.lineSeparator());
   }
 
-  /** One sentence naming the merging point, or saying why there is none. */
+  /** One sentence naming the merging point and its evidence, or saying why there is none. */
   public static String mergingText(SwapResult r) {
+    if (!r.mergingVerdict().isEmpty()) {
+      return r.mergingVerdict();
+    }
     MergingPoint m = r.mergingPoint();
     if (m == null) {
       if (!r.config().swapSets().contains(SwapSet.OBJECT_WORDS)) {
         return "Modality merging point: not measured (the object-word set was not swept).";
       }
-      return "Modality merging point: none (no kept sample, or the object words alone never"
-          + " moved the belief).";
+      return "Modality merging point: none.";
     }
     String range = m.fromLayer() == m.toLayer()
         ? "layer " + m.fromLayer()

@@ -27,6 +27,32 @@ public final class HookedModel implements HookedVlm {
     this.runner = new HookedRunner(arch, maxBatch);
   }
 
+  private volatile java.nio.file.Path source;
+  private volatile io.github.vlmlens.core.ModelInfo info;
+
+  /** Records the checkpoint directory the weights came from, for {@link #info()}'s fingerprint. */
+  public void source(java.nio.file.Path checkpointDir) {
+    this.source = checkpointDir;
+    this.info = null;
+  }
+
+  /**
+   * The weights fingerprint (SHA-256 over the checkpoint's safetensors files, computed once;
+   * unknown when the source directory was not recorded), dtype, device, DJL and PyTorch versions.
+   */
+  @Override
+  public io.github.vlmlens.core.ModelInfo info() {
+    io.github.vlmlens.core.ModelInfo i = info;
+    if (i == null) {
+      java.nio.file.Path dir = source;
+      String fp = dir == null ? null : io.github.vlmlens.hooks.internal.io.WeightsFingerprint.ofCheckpoint(dir);
+      i = io.github.vlmlens.hooks.internal.io.WeightsFingerprint.info(
+          name, arch.modelType(), fp, arch.dataType(), arch.manager().getDevice());
+      info = i;
+    }
+    return i;
+  }
+
   /** The architecture underneath. */
   public Architecture architecture() {
     return arch;

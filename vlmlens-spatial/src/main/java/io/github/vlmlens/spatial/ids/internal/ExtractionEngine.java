@@ -42,6 +42,9 @@ import java.util.Map;
  * no readouts (so a backend can stop after the deepest layer read); runs are sent in batches.
  */
 public final class ExtractionEngine {
+  /** The experiment's kind in a run directory. */
+  public static final String EXPERIMENT = "spatial-ids";
+
   /** The journal file of finished units. */
   public static final String UNITS_FILE = "units.jsonl";
   /** The result file. */
@@ -117,71 +120,77 @@ public final class ExtractionEngine {
   public ExtractedIds run(Path outDir) {
     List<UnitPlan> plans = plan();
     Map<Integer, String[]> prompts = checkPrompts(plans);
-    String hash = RunJournal.hash("vlmlens spatial IDs 1", config, vlm.name(), layers, vlm.hiddenSize());
+    String hash = RunJournal.hash("vlmlens spatial IDs 2", config, layers, vlm.hiddenSize());
     int hidden = vlm.hiddenSize();
     RunJournal<UnitRecord> journal = null;
     UnitStore store;
     int done = 0;
-    if (outDir != null) {
-      Map<String, Object> header = new LinkedHashMap<>();
-      header.put("analysis", "spatial IDs");
-      header.put("model", vlm.name());
-      header.put("layers", layers);
-      header.put("config", config);
-      journal = RunJournal.open(outDir, UNITS_FILE, hash, header, UnitRecord.class);
-      store = UnitStore.disk(outDir, layers.size(), hidden);
-      List<UnitRecord> finished = journal.done();
-      if (finished.size() > plans.size()) {
-        throw new IllegalStateException(
-            outDir + " holds " + finished.size() + " finished units but this run has only " + plans.size());
-      }
-      for (int i = 0; i < finished.size(); i++) {
-        UnitRecord r = finished.get(i);
-        UnitPlan u = plans.get(i);
-        String fp = fingerprint(u, render(u), prompts.get(u.pairIndex()));
-        if (r.index() != i || !r.fingerprint().equals(fp)) {
+    try {
+      if (outDir != null) {
+        Map<String, Object> header = new LinkedHashMap<>();
+        header.put("analysis", "spatial IDs");
+        header.put("model", vlm.name());
+        header.put("layers", layers);
+        header.put("config", config);
+        journal = RunJournal.open(vlm, outDir, EXPERIMENT, UNITS_FILE, hash, header, UnitRecord.class);
+        store = UnitStore.disk(outDir, layers.size(), hidden);
+        List<UnitRecord> finished = journal.done();
+        if (finished.size() > plans.size()) {
           throw new IllegalStateException(
-              outDir + ": finished unit " + i + " (" + r.b() + "|" + r.a() + ", A in (" + r.aRow() + ", "
-                  + r.aColumn() + ")) does not match this run's unit " + i + " (" + u.pair() + ", A in "
-                  + u.aCell() + "): the scenes or prompts changed; use another directory");
+              outDir + " holds " + finished.size() + " finished units but this run has only " + plans.size());
         }
-        store.register(i, r);
-      }
-      done = finished.size();
-    } else {
-      store = UnitStore.memory();
-    }
-    try (TaskProgress progress =
-        TaskProgress.start(progressBar, "spatial IDs on " + vlm.name(), plans.size(), done)) {
-      for (int i = done; i < plans.size(); i++) {
-        UnitPlan u = plans.get(i);
-        List<RgbImage> images = render(u);
-        String[] p = prompts.get(u.pairIndex());
-        UnitData data = new UnitData(
-            runPrompt(images, p[0], p[2]), config.plainPrompts() ? runPrompt(images, p[1], p[2]) : null);
-        UnitStore.Stored stored = store.put(i, data);
-        if (journal != null) {
-          UnitRecord rec = new UnitRecord(
-              i, u.pair().a(), u.pair().b(), u.aCell().row(), u.aCell().column(), u.placements().size(),
-              config.plainPrompts(), fingerprint(u, images, p), stored.file(), stored.crc());
-          journal.append(rec);
-          store.register(i, rec);
+        for (int i = 0; i < finished.size(); i++) {
+          UnitRecord r = finished.get(i);
+          UnitPlan u = plans.get(i);
+          String fp = fingerprint(u, render(u), prompts.get(u.pairIndex()));
+          if (r.index() != i || !r.fingerprint().equals(fp)) {
+            throw new IllegalStateException(
+                outDir + ": finished unit " + i + " (" + r.b() + "|" + r.a() + ", A in (" + r.aRow() + ", "
+                    + r.aColumn() + ")) does not match this run's unit " + i + " (" + u.pair() + ", A in "
+                    + u.aCell() + "): the scenes or prompts changed; use another directory");
+          }
+          store.register(i, r);
         }
-        progress.step();
+        done = finished.size();
+      } else {
+        store = UnitStore.memory();
+      }
+      try (TaskProgress progress =
+          TaskProgress.start(progressBar, "spatial IDs on " + vlm.name(), plans.size(), done)) {
+        for (int i = done; i < plans.size(); i++) {
+          UnitPlan u = plans.get(i);
+          List<RgbImage> images = render(u);
+          String[] p = prompts.get(u.pairIndex());
+          UnitData data = new UnitData(
+              runPrompt(images, p[0], p[2]), config.plainPrompts() ? runPrompt(images, p[1], p[2]) : null);
+          UnitStore.Stored stored = store.put(i, data);
+          if (journal != null) {
+            UnitRecord rec = new UnitRecord(
+                i, u.pair().a(), u.pair().b(), u.aCell().row(), u.aCell().column(), u.placements().size(),
+                config.plainPrompts(), fingerprint(u, images, p), stored.file(), stored.crc());
+            journal.append(rec);
+            store.register(i, rec);
+          }
+          progress.step();
+        }
+      }
+      IdAnalysis.Outcome out = IdAnalysis.analyse(
+          vlm.name(), grid, hidden, layers, config.pairs(), plans, store, config.normalisation(),
+          config.plainPrompts(), config.shuffles(), config.seed());
+      IdExtractionResult result = new IdExtractionResult(
+          vlm.name(), vlm.numLayers(), hidden, layers, config, hash,
+          plans.stream().mapToInt(u -> u.placements().size()).sum(), out.geometry(), out.bestLayer(),
+          out.spatialScatter(), out.plainScatter(), out.ids().fingerprint());
+      if (outDir != null) {
+        out.ids().save(outDir.resolve(SpatialIds.FILE_NAME));
+        IdReport.writeAll(result, outDir);
+      }
+      return ExtractedIds.of(out.ids(), result);
+    } finally {
+      if (journal != null) {
+        journal.close();
       }
     }
-    IdAnalysis.Outcome out = IdAnalysis.analyse(
-        vlm.name(), grid, hidden, layers, config.pairs(), plans, store, config.normalisation(),
-        config.plainPrompts(), config.shuffles(), config.seed());
-    IdExtractionResult result = new IdExtractionResult(
-        vlm.name(), vlm.numLayers(), hidden, layers, config, hash,
-        plans.stream().mapToInt(u -> u.placements().size()).sum(), out.geometry(), out.bestLayer(),
-        out.spatialScatter(), out.plainScatter(), out.ids().fingerprint());
-    if (outDir != null) {
-      out.ids().save(outDir.resolve(SpatialIds.FILE_NAME));
-      IdReport.writeAll(result, outDir);
-    }
-    return ExtractedIds.of(out.ids(), result);
   }
 
   private List<UnitPlan> plan() {

@@ -49,6 +49,9 @@ import java.util.Random;
  * sent in batches.
  */
 public final class SteerEngine {
+  /** The experiment's kind in a run directory. */
+  public static final String EXPERIMENT = "spatial-steering";
+
   /** The journal file of finished scenes. */
   public static final String SAMPLES_FILE = "samples.jsonl";
 
@@ -126,7 +129,7 @@ public final class SteerEngine {
   /** Runs (or resumes) an experiment; writes its outputs when {@code outDir} is given. */
   public SteeringResult run(SteeringMode mode, Path outDir) {
     List<SteerPlan> plans = plan(mode);
-    String hash = RunJournal.hash("vlmlens steering 1", mode, config, vlm.name(), layers, ids.fingerprint(),
+    String hash = RunJournal.hash("vlmlens steering 2", mode, config, layers, ids.fingerprint(),
         arbitraryCell().toString());
     List<SteeringResult.Sample> results = new ArrayList<>();
     RunJournal<SteeringResult.Sample> journal = null;
@@ -141,46 +144,52 @@ public final class SteerEngine {
       t.lastSubToken(p.question().objectWords().get(1));
       fingerprints.add(fingerprint(p, input));
     }
-    if (outDir != null) {
-      Map<String, Object> header = new LinkedHashMap<>();
-      header.put("analysis", "steering");
-      header.put("mode", mode);
-      header.put("model", vlm.name());
-      header.put("layers", layers);
-      header.put("idsFingerprint", ids.fingerprint());
-      header.put("config", config);
-      journal = RunJournal.open(outDir, SAMPLES_FILE, hash, header, SteeringResult.Sample.class);
-      List<SteeringResult.Sample> done = journal.done();
-      if (done.size() > plans.size()) {
-        throw new IllegalStateException(
-            outDir + " holds " + done.size() + " finished scenes but this run has only " + plans.size());
-      }
-      for (int i = 0; i < done.size(); i++) {
-        if (!done.get(i).id().equals(plans.get(i).id()) || !done.get(i).fingerprint().equals(fingerprints.get(i))) {
+    try {
+      if (outDir != null) {
+        Map<String, Object> header = new LinkedHashMap<>();
+        header.put("analysis", "steering");
+        header.put("mode", mode);
+        header.put("model", vlm.name());
+        header.put("layers", layers);
+        header.put("idsFingerprint", ids.fingerprint());
+        header.put("config", config);
+        journal = RunJournal.open(vlm, outDir, EXPERIMENT, SAMPLES_FILE, hash, header, SteeringResult.Sample.class);
+        List<SteeringResult.Sample> done = journal.done();
+        if (done.size() > plans.size()) {
           throw new IllegalStateException(
-              outDir + ": finished scene " + (i + 1) + " is '" + done.get(i).id() + "' but this run has '"
-                  + plans.get(i).id() + "' there with other inputs; use another directory");
+              outDir + " holds " + done.size() + " finished scenes but this run has only " + plans.size());
+        }
+        for (int i = 0; i < done.size(); i++) {
+          if (!done.get(i).id().equals(plans.get(i).id()) || !done.get(i).fingerprint().equals(fingerprints.get(i))) {
+            throw new IllegalStateException(
+                outDir + ": finished scene " + (i + 1) + " is '" + done.get(i).id() + "' but this run has '"
+                    + plans.get(i).id() + "' there with other inputs; use another directory");
+          }
+        }
+        results.addAll(done);
+      }
+      String task = mode.name().toLowerCase(Locale.ROOT).replace('_', '-') + " steering on " + vlm.name();
+      try (TaskProgress progress = TaskProgress.start(progressBar, task, plans.size(), results.size())) {
+        for (int i = results.size(); i < plans.size(); i++) {
+          SteeringResult.Sample s = runScene(mode, plans.get(i), fingerprints.get(i));
+          if (journal != null) {
+            journal.append(s);
+          }
+          results.add(s);
+          progress.step();
         }
       }
-      results.addAll(done);
-    }
-    String task = mode.name().toLowerCase(Locale.ROOT).replace('_', '-') + " steering on " + vlm.name();
-    try (TaskProgress progress = TaskProgress.start(progressBar, task, plans.size(), results.size())) {
-      for (int i = results.size(); i < plans.size(); i++) {
-        SteeringResult.Sample s = runScene(mode, plans.get(i), fingerprints.get(i));
-        if (journal != null) {
-          journal.append(s);
-        }
-        results.add(s);
-        progress.step();
+      SteeringResult result = SteerAggregator.aggregate(
+          vlm.name(), mode, config, hash, ids.fingerprint(), layers, grid.gridSize(), arbitraryCell(), results);
+      if (outDir != null) {
+        SteeringReport.writeAll(result, outDir);
+      }
+      return result;
+    } finally {
+      if (journal != null) {
+        journal.close();
       }
     }
-    SteeringResult result = SteerAggregator.aggregate(
-        vlm.name(), mode, config, hash, ids.fingerprint(), layers, grid.gridSize(), arbitraryCell(), results);
-    if (outDir != null) {
-      SteeringReport.writeAll(result, outDir);
-    }
-    return result;
   }
 
   /** The scenes of a mode, per axis in config order. */
