@@ -14,6 +14,7 @@ import io.github.vlmlens.core.RunRequest;
 import io.github.vlmlens.core.RunResult;
 import io.github.vlmlens.core.Tokenization;
 import io.github.vlmlens.core.VlmInput;
+import io.github.vlmlens.hooks.internal.io.ChatTemplate;
 import io.github.vlmlens.hooks.internal.io.ImagePreprocessor;
 import io.github.vlmlens.hooks.internal.io.LlavaTokenizer;
 import io.github.vlmlens.hooks.internal.io.WeightsFingerprint;
@@ -39,8 +40,10 @@ import java.util.Objects;
  * sub-manager, so native memory stays flat over many runs.
  *
  * <p>The prompt format comes from {@link LoadOptions#promptTemplate()}, else from
- * {@code vlmlens.json} ({@code {"prompt_template": "..."}}) in the checkpoint directory, else
- * LLaVA-1.5's {@code "USER: <image>\n{question} ASSISTANT:"} ({@link #DEFAULT_TEMPLATE_TEXT}).
+ * {@code vlmlens.json} ({@code {"prompt_template": "..."}}) in the checkpoint directory, else from
+ * the checkpoint's chat template (one user turn with an image and the question, rendered with
+ * Jinja), else LLaVA-1.5's {@code "USER: <image>\n{question} ASSISTANT:"}
+ * ({@link #DEFAULT_TEMPLATE_TEXT}).
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class HookedLlava implements HookedVlm {
@@ -161,7 +164,9 @@ public final class HookedLlava implements HookedVlm {
         throw new CheckpointException(f + ": " + e.getMessage(), e);
       }
     }
-    return PromptFormat.of(DEFAULT_TEMPLATE_TEXT);
+    return ChatTemplate.read(dir)
+        .flatMap(t -> t.promptFormat(VlmInput.IMAGE_PLACEHOLDER))
+        .orElse(PromptFormat.of(DEFAULT_TEMPLATE_TEXT));
   }
 
   private volatile ModelInfo info;

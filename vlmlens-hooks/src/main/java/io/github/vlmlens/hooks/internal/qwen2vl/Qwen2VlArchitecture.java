@@ -13,6 +13,7 @@ import io.github.vlmlens.core.VlmInput;
 import io.github.vlmlens.hooks.CheckpointException;
 import io.github.vlmlens.hooks.ForwardTap;
 import io.github.vlmlens.hooks.LoadOptions;
+import io.github.vlmlens.hooks.internal.io.ChatTemplate;
 import io.github.vlmlens.hooks.internal.io.GenerationDefaults;
 import io.github.vlmlens.hooks.internal.io.LlavaTokenizer;
 import io.github.vlmlens.hooks.internal.model.Architecture;
@@ -40,11 +41,10 @@ import java.util.Objects;
  * processor's order (merge blocks row-major, the patches of a block row-major) for Qwen2.5-VL too,
  * whose tower Hugging Face runs in window order internally.
  *
- * <p>The prompt format is {@link LoadOptions#promptTemplate()} when given, else the chat
- * template's rendering of one user message holding an image and the question:
- * {@value #SYSTEM_TEMPLATE} (the published Qwen2-VL and Qwen2.5-VL templates add that default
- * system prompt); a checkpoint whose chat template has no default system prompt gets
- * {@value #PLAIN_TEMPLATE}.
+ * <p>The prompt format is {@link LoadOptions#promptTemplate()} when given, else the checkpoint's
+ * chat template (rendered with Jinja) for one user message holding an image and the question —
+ * for the published Qwen2-VL and Qwen2.5-VL templates {@value #SYSTEM_TEMPLATE} — else, for a
+ * checkpoint without a template, that same text.
  */
 public final class Qwen2VlArchitecture implements Architecture {
   /** The chat template's rendering with the default system prompt. */
@@ -55,7 +55,6 @@ public final class Qwen2VlArchitecture implements Architecture {
   public static final String PLAIN_TEMPLATE =
       "<|im_start|>user\n<|vision_start|><image><|vision_end|>{question}<|im_end|>\n<|im_start|>assistant\n";
 
-  private static final String DEFAULT_SYSTEM = "You are a helpful assistant.";
 
   private final Qwen2VlConfig config;
   private final Qwen2VlImageProcessor processor;
@@ -113,7 +112,9 @@ public final class Qwen2VlArchitecture implements Architecture {
     PromptFormat format =
         options.promptTemplate().isPresent()
             ? PromptFormat.of(options.promptTemplate().get())
-            : PromptFormat.of(hasDefaultSystemPrompt(dir) ? SYSTEM_TEMPLATE : PLAIN_TEMPLATE);
+            : ChatTemplate.read(dir)
+                .flatMap(t -> t.promptFormat("<|image_pad|>"))
+                .orElse(PromptFormat.of(SYSTEM_TEMPLATE));
     Path tokenizerJson = dir.resolve("tokenizer.json");
     LlavaTokenizer tokenizer = LlavaTokenizer.load(tokenizerJson, config.imageTokenId(), processor::imageTokens);
     NDManager manager = null;
@@ -142,31 +143,6 @@ public final class Qwen2VlArchitecture implements Architecture {
       }
       throw e;
     }
-  }
-
-  /**
-   * Whether the checkpoint's chat template (in {@code chat_template.jinja},
-   * {@code chat_template.json} or {@code tokenizer_config.json}) adds the default system prompt;
-   * true when the checkpoint has no chat template (the published models' behaviour).
-   */
-  static boolean hasDefaultSystemPrompt(Path dir) {
-    boolean found = false;
-    for (String f : List.of("chat_template.jinja", "chat_template.json", "tokenizer_config.json")) {
-      Path p = dir.resolve(f);
-      if (!Files.isRegularFile(p)) {
-        continue;
-      }
-      try {
-        String text = Files.readString(p, StandardCharsets.UTF_8);
-        if (text.contains(DEFAULT_SYSTEM)) {
-          return true;
-        }
-        found |= text.contains("im_start");
-      } catch (IOException e) {
-        throw new CheckpointException("cannot read " + p + ": " + e, e);
-      }
-    }
-    return !found;
   }
 
   /** The parsed config. */
