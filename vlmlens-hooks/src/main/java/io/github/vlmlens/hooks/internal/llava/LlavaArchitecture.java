@@ -232,10 +232,17 @@ public final class LlavaArchitecture implements Architecture {
   private static final class LlavaBatch implements Batch {
     final NDArray ids;
     final NDArray pixels;
+    /** A generation step: its token is embedded as text even when it is the image token's id. */
+    final boolean step;
 
     LlavaBatch(NDArray ids, NDArray pixels) {
+      this(ids, pixels, false);
+    }
+
+    LlavaBatch(NDArray ids, NDArray pixels, boolean step) {
       this.ids = ids;
       this.pixels = pixels;
+      this.step = step;
     }
   }
 
@@ -277,7 +284,7 @@ public final class LlavaArchitecture implements Architecture {
   @Override
   public NDArray embed(Batch batch, ForwardTap tap) {
     LlavaBatch lb = (LlavaBatch) batch;
-    return model.embed(lb.ids, lb.pixels, tap);
+    return lb.step ? network.embedText(lb.ids, tap) : model.embed(lb.ids, lb.pixels, tap);
   }
 
   @Override
@@ -295,7 +302,7 @@ public final class LlavaArchitecture implements Architecture {
 
   @Override
   public Batch extend(Batch batch, int token, int position, NDManager run) {
-    return new LlavaBatch(run.create(new long[] {token}, new Shape(1, 1)), null);
+    return new LlavaBatch(run.create(new long[] {token}, new Shape(1, 1)), null, true);
   }
 
   @Override

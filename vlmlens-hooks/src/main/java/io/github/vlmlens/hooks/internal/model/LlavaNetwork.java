@@ -420,6 +420,15 @@ public final class LlavaNetwork implements AutoCloseable {
   }
 
   /**
+   * The embeddings of token ids read as text only, every id (an image token's included) through
+   * the embedding table, as Hugging Face embeds generated tokens; visits {@code lm.0.resid_post}.
+   */
+  public NDArray embedText(NDArray inputIds, ForwardTap tap) {
+    NDArray ids64 = inputIds.toType(DataType.INT64, false);
+    return tap.visit(lmEmbed, Embedding.embedding(ids64, embedTokens, SparseFormat.DENSE).singletonOrThrow());
+  }
+
+  /**
    * Runs decoder blocks {@code from+1..to} on {@code hidden} ({@code lm.from.resid_post},
    * {@code [B, T, hidden]}) and returns {@code lm.to.resid_post}; visits each block's points, not
    * {@code lm.from} itself.
