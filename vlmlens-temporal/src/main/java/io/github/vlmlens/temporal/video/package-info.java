@@ -6,6 +6,7 @@
  * {@link io.github.vlmlens.temporal.video.SceneStyle}s follow each other; the order questions
  * about them ({@link io.github.vlmlens.temporal.video.TemporalQuestion}), a seeded split of object
  * pairs, a seeded sampler and the placements temporal-ID extraction enumerates. Everything is
- * deterministic given its seed.
+ * deterministic given its seed. Real videos (H.264 in MP4) are read into uniformly sampled frames
+ * by {@link io.github.vlmlens.temporal.video.VideoFiles}.
  */
 package io.github.vlmlens.temporal.video;
