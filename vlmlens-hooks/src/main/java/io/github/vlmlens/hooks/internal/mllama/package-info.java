@@ -1,21 +1,45 @@
 /**
- * Llama-3.2-Vision ({@code mllama}): so far the config (transformers 4 and 5 forms, {@code llama3}
- * rotary scaling) and the scaled rotary frequencies; the network, processor and
- * {@link io.github.vlmlens.hooks.internal.model.Architecture} are still to come (not registered as a
- * family yet).
+ * Llama-3.2-Vision ({@code mllama}): the config (transformers 4 and 5 forms, {@code llama3} rotary
+ * scaling), the image processor ({@link io.github.vlmlens.hooks.internal.mllama.MllamaImageProcessor}),
+ * the network and the {@link io.github.vlmlens.hooks.internal.model.Architecture}, registered as a
+ * family. Checked against Hugging Face on the tiny fixture (see {@code tools/hf-fixtures/README.md}).
  *
- * <h2>The plan for the hook points (no text positions hold the image)</h2>
+ * <h2>Hook points (no text position holds the image)</h2>
  *
- * Images never enter the text stream: the projected vision states ({@code multi_modal_projector}
- * output, one row per vision token: tiles x (patches + 1)) are the keys and values of the
- * cross-attention decoder layers at {@code cross_attention_layers}. So {@code projector.out} is the
- * cross-attention states ({@code rows(PROJECTOR)} = their count) and {@code lm.0} holds only text
- * embeddings; the {@code <|image|>} token is a normal text token whose position is the
- * tokenization's image range (length 1 per image). A cross-attention layer gets the usual block
- * points without attention maps: {@code attn_z} and {@code attn_out} are the cross-attention's,
- * {@code attn_out} the tanh-gated cross-attention output and {@code mlp_out} the tanh-gated MLP output
- * (zero, before the gate, for text rows that see no image). A swap of "all image tokens" is therefore
- * patching {@code projector.out} from the counterfactual image's run, i.e. the cross-attention states.
- * Text-only runs skip the cross-attention layers (Hugging Face does too).
+ * Images never enter the text stream: the projected vision states (one row per vision token:
+ * {@code max_num_tiles x (patches + 1)} per image, empty tiles included, as Hugging Face's
+ * {@code cross_attention_states}) are the keys and values of the cross-attention decoder blocks at
+ * {@code cross_attention_layers}.
+ * <ul>
+ *   <li>{@code vision.0.resid_post}: {@code layernorm_pre}'s output with each tile's rows padded to
+ *       a multiple of 8 (the local encoder's input); {@code vision.1..L}: the local encoder's layers,
+ *       {@code vision.L+1..L+G}: the global encoder's, whose {@code attn_out} and {@code mlp_out}
+ *       are the tanh-gated outputs. Vision rows per image: {@code max_num_tiles x padded rows}
+ *       (padding rows included, as the encoders see them); the global block 1's {@code resid_pre}
+ *       is after {@code layernorm_post} and the gated post-tile embedding.</li>
+ *   <li>{@code projector.out}: the cross-attention states, {@code rows(PROJECTOR)} = images x
+ *       tiles x (patches + 1), in image, tile, patch order (class token first per tile).</li>
+ *   <li>{@code lm.0}: text embeddings only; the {@code <|image|>} token is an ordinary text token
+ *       whose position is the tokenization's image range (length 1 per image).</li>
+ *   <li>A cross-attention block ({@code LayerPoints.lmCross}) has the usual points without attention
+ *       maps: {@code attn_z} the cross-attention's per-head output, {@code attn_out} the tanh-gated
+ *       cross-attention output, {@code mlp_out} the tanh-gated MLP output (zero at text rows that
+ *       see no image: Hugging Face keeps their cross-attention output, which attends to every state
+ *       of the sample's images, but zeroes their MLP branch).</li>
+ * </ul>
+ * A swap of "all image tokens" is therefore patching {@code projector.out} from the counterfactual
+ * image's run, i.e. its cross-attention states; reports should say so.
+ *
+ * <h2>Which text sees which image</h2>
+ * As {@code MllamaProcessor}'s {@code get_cross_attention_token_mask}: an image is seen from its
+ * {@code <|image|>} token up to the next image token (consecutive image tokens see all that follows),
+ * only its real tiles; tokens after the prompt (generation) see what the prompt's last token sees.
+ * Input without images skips the cross-attention blocks (they add zeros, and their points are
+ * still visited); in a batch mixing both, an image-less sample's cross-attention blocks add zeros.
+ *
+ * <h2>Generation and resumed runs</h2>
+ * With a KV cache, each cross-attention block's keys and values are computed once from the vision
+ * states ({@link io.github.vlmlens.hooks.internal.model.KvCache#fixed}). A run resumed from
+ * {@code lm.L} still runs the vision tower when a cross-attention block follows {@code L}.
  */
 package io.github.vlmlens.hooks.internal.mllama;

@@ -45,6 +45,22 @@ public final class KvCache {
     return new NDArray[] {nk, nv};
   }
 
+  /**
+   * Keys and values that do not grow with the sequence (a cross-attention block's, computed from
+   * the image states): those stored for {@code layer}, or, on the first call, {@code compute}'s,
+   * kept in the cache's manager. Such a layer never {@link #append}s.
+   */
+  public NDArray[] fixed(int layer, java.util.function.Supplier<NDArray[]> compute) {
+    if (keys[layer] == null) {
+      NDArray[] kv = compute.get();
+      kv[0].attach(manager);
+      kv[1].attach(manager);
+      keys[layer] = kv[0];
+      values[layer] = kv[1];
+    }
+    return new NDArray[] {keys[layer], values[layer]};
+  }
+
   /** Marks the current step's positions as cached (after every block has appended). */
   public void advance(int positions) {
     length += positions;

@@ -37,6 +37,14 @@ public final class LayerPoints {
     return new LayerPoints(HookPoint.Component.LM, layer, true);
   }
 
+  /**
+   * A cross-attention decoder block's points (Llama-3.2-Vision): no attention maps, since its keys
+   * are the image states, not the sequence's positions.
+   */
+  public static LayerPoints lmCross(int layer) {
+    return new LayerPoints(HookPoint.Component.LM, layer, false);
+  }
+
   /** A vision block's points (no attention maps). */
   public static LayerPoints vision(int layer) {
     return new LayerPoints(HookPoint.Component.VISION, layer, false);
