@@ -6,9 +6,12 @@ same thread count, one run.
 
 `run` starts the Java ForwardServer (vlmlens-examples' jar, built with `mvn package -DskipTests`),
 then alternates, round after round: N vlmlens plain forwards, N vlmlens hooked forwards (captures at
-2 positions of every block's resid_post, attn_out, mlp_out), N HF forwards (eager attention, no_grad,
-logits of the whole sequence as HF computes them). It prints medians and the ratios
-hooked/plain and vlmlens/HF. Needs the venv of tools/hf-fixtures (transformers 5, CPU torch).
+2 positions of every block's resid_post), N vlmlens forwards capturing the attention patterns of 2
+query positions in every block, N HF forwards (eager attention, no_grad, logits of the whole sequence
+as HF computes them), and with --gen-tokens K also N greedy generations of exactly K tokens on both
+sides (KV cache; HF generate with min_new_tokens=max_new_tokens=K). It prints medians and the
+ratios hooked/plain, pattern/plain, vlmlens/HF and the generation tokens/s of both. Needs the venv
+of tools/hf-fixtures (transformers 5, CPU torch).
 """
 import argparse
 import json
@@ -32,6 +35,10 @@ def make_medium(fixture, out, scale_text, scale_vision):
     t.hidden_size = 512
     t.intermediate_size = 1536
     t.num_hidden_layers = 8
+    if getattr(t, "layer_types", None) is not None:
+        t.layer_types = [t.layer_types[0]] * 8
+    if hasattr(t, "max_window_layers"):
+        t.max_window_layers = 8
     t.num_attention_heads = 8
     t.num_key_value_heads = 2
     t.head_dim = 64
@@ -59,6 +66,18 @@ def make_medium(fixture, out, scale_text, scale_vision):
     print("wrote", out, sum(p.numel() for p in model.parameters()), "parameters")
 
 
+def load_processor(checkpoint):
+    """The checkpoint's processor; without torchvision (not importable here) the Qwen processors are
+    built with their image processor and tokenizer only, as tools/hf-fixtures does."""
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "hf-fixtures"))
+    from generate import images_only
+    cls_name = json.load(open(os.path.join(checkpoint, "processor_config.json"))).get("processor_class", "")
+    if cls_name in ("Qwen2VLProcessor", "Qwen2_5_VLProcessor"):
+        images_only(getattr(transformers, cls_name))
+        return getattr(transformers, cls_name).from_pretrained(checkpoint)
+    return AutoProcessor.from_pretrained(checkpoint)
+
+
 def run(args):
     torch.set_num_threads(args.threads)
     jar = os.path.join(args.repo, "vlmlens-examples", "target", "vlmlens.jar")
@@ -71,15 +90,15 @@ def run(args):
         line = java.stdout.readline()
     print("vlmlens:", line.strip())
 
-    processor = AutoProcessor.from_pretrained(args.checkpoint)
+    processor = load_processor(args.checkpoint)
     model = AutoModelForImageTextToText.from_pretrained(
         args.checkpoint, torch_dtype=torch.float32, attn_implementation=args.attn).eval()
     image = Image.open(args.image).convert("RGB")
     inputs = processor(text=[args.prompt], images=[image], return_tensors="pt")
     print("HF:", inputs["input_ids"].shape[1], "tokens", "transformers", transformers.__version__, "torch", torch.__version__)
 
-    def java_times(kind, n):
-        java.stdin.write(f"{kind} {n}\n")
+    def java_times(kind, n, extra=""):
+        java.stdin.write(f"{kind} {n} {extra}\n")
         java.stdin.flush()
         return [float(x) for x in java.stdout.readline().split()]
 
@@ -92,24 +111,51 @@ def run(args):
                 out.append((time.perf_counter() - t0) * 1e3)
         return out
 
+    def hf_gen_times(n, k):
+        out = []
+        with torch.no_grad():
+            for _ in range(n):
+                t0 = time.perf_counter()
+                model.generate(**inputs, max_new_tokens=k, min_new_tokens=k, do_sample=False)
+                out.append((time.perf_counter() - t0) * 1e3)
+        return out
+
+    k = args.gen_tokens
     for _ in range(2):  # warm-up
         java_times("plain", args.n)
         java_times("hooked", args.n)
+        java_times("pattern", args.n)
         hf_times(args.n)
-    plain, hooked, hf = [], [], []
+        if k:
+            java_times("generate", 1, k)
+            hf_gen_times(1, k)
+    plain, hooked, pattern, hf, jgen, hgen = [], [], [], [], [], []
     for _ in range(args.rounds):
         plain += java_times("plain", args.n)
         hooked += java_times("hooked", args.n)
+        pattern += java_times("pattern", args.n)
         hf += hf_times(args.n)
+        if k:
+            jgen += java_times("generate", 1, k)
+            hgen += hf_gen_times(1, k)
     java.stdin.write("quit\n")
     java.stdin.flush()
     java.wait()
-    mp, mh, mf = statistics.median(plain), statistics.median(hooked), statistics.median(hf)
+    mp, mh, mpat, mf = (statistics.median(x) for x in (plain, hooked, pattern, hf))
     result = {
         "checkpoint": args.checkpoint, "threads": args.threads, "runs_each": len(plain),
-        "vlmlens_plain_ms": mp, "vlmlens_hooked_ms": mh, "hf_ms": mf, "hf_attn": args.attn,
-        "hooked_over_plain": mh / mp, "vlmlens_over_hf": mp / mf,
+        "tokens": int(inputs["input_ids"].shape[1]),
+        "vlmlens_plain_ms": mp, "vlmlens_hooked_ms": mh, "vlmlens_pattern_ms": mpat, "hf_ms": mf,
+        "hf_attn": args.attn, "hooked_over_plain": mh / mp, "pattern_over_plain": mpat / mp,
+        "vlmlens_over_hf": mp / mf,
     }
+    if k:
+        jg, hg = statistics.median(jgen), statistics.median(hgen)
+        result.update({
+            "gen_tokens": k, "vlmlens_generate_ms": jg, "hf_generate_ms": hg,
+            "vlmlens_tokens_per_s": k / (jg / 1e3), "hf_tokens_per_s": k / (hg / 1e3),
+            "vlmlens_generate_over_hf": jg / hg,
+        })
     print(json.dumps(result, indent=2))
 
 
@@ -127,6 +173,7 @@ def main():
     r.add_argument("--rounds", type=int, default=15)
     r.add_argument("--n", type=int, default=3)
     r.add_argument("--attn", default="eager")
+    r.add_argument("--gen-tokens", type=int, default=0)
     r.add_argument("--repo", default=os.getcwd())
     a = p.parse_args()
     if a.cmd == "make-medium":

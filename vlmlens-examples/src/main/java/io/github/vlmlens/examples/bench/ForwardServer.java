@@ -1,5 +1,6 @@
 package io.github.vlmlens.examples.bench;
 
+import io.github.vlmlens.core.GenerateSpec;
 import io.github.vlmlens.core.HookPoint;
 import io.github.vlmlens.core.HookedVlm;
 import io.github.vlmlens.core.Positions;
@@ -23,7 +24,10 @@ import java.nio.file.Path;
  * <ul>
  *   <li>{@code plain N}: N runs reading the last position's logits;
  *   <li>{@code hooked N}: the same with captures at 2 positions of every decoder block's
- *       {@code resid_post}, {@code attn_out} and {@code mlp_out};
+ *       {@code resid_post};
+ *   <li>{@code pattern N}: the same with the attention patterns of 2 query positions captured in
+ *       every decoder block ({@code lm.L.attn_pattern});
+ *   <li>{@code generate N K}: N greedy generations of exactly K new tokens with the KV cache;
  *   <li>{@code quit}.
  * </ul>
  *
@@ -53,11 +57,14 @@ public final class ForwardServer {
       int length = vlm.tokenize(input).length();
       RunSpec plain = RunSpec.builder().logits(RunSpec.LogitsMode.LAST).build();
       RunSpec.Builder hb = RunSpec.builder().logits(RunSpec.LogitsMode.LAST);
+      RunSpec.Builder pb = RunSpec.builder().logits(RunSpec.LogitsMode.LAST);
       Positions two = Positions.of(length / 2, length - 1);
       for (int l = 1; l <= vlm.numLayers(); l++) {
-        hb.capture(HookPoint.lmResid(l), two).capture(HookPoint.lmAttnOut(l), two).capture(HookPoint.lmMlpOut(l), two);
+        hb.capture(HookPoint.lmResid(l), two);
+        pb.capture(HookPoint.of(HookPoint.Component.LM, l, HookPoint.Site.ATTN_PATTERN), two);
       }
       RunSpec hooked = hb.build();
+      RunSpec pattern = pb.build();
       System.out.println("ready " + length + " tokens");
       System.out.flush();
       BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -66,12 +73,20 @@ public final class ForwardServer {
         if (cmd[0].equals("quit")) {
           break;
         }
-        RunSpec spec = cmd[0].equals("hooked") ? hooked : plain;
+        RunSpec spec = cmd[0].equals("hooked") ? hooked : cmd[0].equals("pattern") ? pattern : plain;
         int n = Integer.parseInt(cmd[1]);
+        GenerateSpec gen =
+            cmd[0].equals("generate")
+                ? GenerateSpec.builder().maxNewTokens(Integer.parseInt(cmd[2])).useDefaultStops(false).build()
+                : null;
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < n; i++) {
           long t0 = System.nanoTime();
-          vlm.run(input, spec);
+          if (gen != null) {
+            vlm.generate(input, gen);
+          } else {
+            vlm.run(input, spec);
+          }
           sb.append(i == 0 ? "" : " ").append((System.nanoTime() - t0) / 1e6);
         }
         System.out.println(sb);
