@@ -109,18 +109,49 @@ abstract class ConformanceSuite {
     assertArrayEquals(base.lastLogits(), vlm().run(x(), p).lastLogits(), "patch at projector.out");
   }
 
+  /**
+   * The interventions that carry another run's image into this one besides the patched residual
+   * stream: none where images live in the text stream (their rows are part of {@code lm.L});
+   * families whose images enter elsewhere (Llama-3.2-Vision's cross-attention states) patch that.
+   *
+   * @param other the other run's cache, which holds {@code projector.out}
+   */
+  RunSpec.Builder withImageOf(RunSpec.Builder b, ActivationCache other) {
+    return b;
+  }
+
+  /** The first point where two images' runs differ: {@code lm.0}, unless images bypass the text stream. */
+  HookPoint imageCarrier() {
+    return HookPoint.lmResid(0);
+  }
+
+  /**
+   * Checks a run's {@code projector.out} rows against the text stream: by default they are what
+   * {@code lm.0} holds at the image positions, one row per image token.
+   */
+  void assertProjectorRowsAreTheImageRows(RunResult r, Tokenization t) {
+    assertEquals(t.imagePositions().size(), r.cache().get(HookPoint.projectorOut()).positions().length);
+    int[] img = t.imagePositions().resolve(t.length());
+    for (int i = 0; i < img.length; i++) {
+      assertArrayEquals(
+          r.cache().vector(HookPoint.projectorOut(), i), r.cache().vector(HookPoint.lmResid(0), img[i]), 1e-6f);
+    }
+  }
+
   @Test
   void patchingEveryPositionFromAnotherRunMakesLaterLayersEqualIt() {
     String[] w = answerWords();
-    RunResult ry = vlm().run(y(), captureAllResid(RunSpec.builder()).readWords(w).build());
-    RunResult rx0 = vlm().run(x(), captureAllResid(RunSpec.builder()).readWords(w).build());
+    RunResult ry =
+        vlm().run(y(), captureAllResid(RunSpec.builder()).capture(HookPoint.projectorOut()).readWords(w).build());
+    RunResult rx0 =
+        vlm().run(x(), captureAllResid(RunSpec.builder()).capture(HookPoint.projectorOut()).readWords(w).build());
     assertEquals(ry.tokenization().length(), rx0.tokenization().length());
     int n = vlm().numLayers();
     for (int layer = 0; layer <= n; layer++) {
       RunResult rx =
           vlm().run(
               x(),
-              captureAllResid(RunSpec.builder())
+              withImageOf(captureAllResid(RunSpec.builder()), ry.cache())
                   .intervene(Intervention.patch(HookPoint.lmResid(layer), Positions.all(), ry.cache()))
                   .readWords(w)
                   .build());
@@ -130,9 +161,10 @@ abstract class ConformanceSuite {
       }
       assertEquals(ry.logProb(w[0]), rx.logProb(w[0]), 0.0);
     }
+    HookPoint carrier = imageCarrier();
     assertFalse(
-        Arrays.equals(rx0.cache().get(HookPoint.lmResid(0)).flat(), ry.cache().get(HookPoint.lmResid(0)).flat()),
-        "the two images give different embeddings");
+        Arrays.equals(rx0.cache().get(carrier).flat(), ry.cache().get(carrier).flat()),
+        "the two images give different " + carrier);
   }
 
   @Test
@@ -256,17 +288,10 @@ abstract class ConformanceSuite {
         assertEquals(0, r.cache().get(p).width() % t.length(), p + ": heads x keys");
       } else if (p.component() == HookPoint.Component.LM) {
         assertEquals(t.length(), rows, p.toString());
-      } else if (p.component() == HookPoint.Component.PROJECTOR) {
-        assertEquals(t.imagePositions().size(), rows, p.toString());
       } else {
         assertTrue(rows > 0, p.toString());
       }
     }
-    // projector.out rows are what lm.0 holds at the image positions.
-    int[] img = t.imagePositions().resolve(t.length());
-    for (int i = 0; i < img.length; i++) {
-      assertArrayEquals(
-          r.cache().vector(HookPoint.projectorOut(), i), r.cache().vector(HookPoint.lmResid(0), img[i]), 1e-6f);
-    }
+    assertProjectorRowsAreTheImageRows(r, t);
   }
 }
