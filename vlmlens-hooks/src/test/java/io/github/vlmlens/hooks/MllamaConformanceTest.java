@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.github.vlmlens.core.ActivationCache;
 import io.github.vlmlens.core.HookPoint;
-import io.github.vlmlens.core.HookedVlm;
 import io.github.vlmlens.core.Intervention;
 import io.github.vlmlens.core.Positions;
 import io.github.vlmlens.core.RgbImage;
@@ -15,8 +15,6 @@ import io.github.vlmlens.core.RunSpec;
 import io.github.vlmlens.core.Tokenization;
 import io.github.vlmlens.core.VlmInput;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -30,30 +28,10 @@ import org.junit.jupiter.api.TestInstance;
  * with {@code lm.0}'s image rows.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class MllamaConformanceTest extends ConformanceSuite {
-  private HfFixture fx;
-  private HookedVlm vlm;
-
-  @BeforeAll
-  void load() {
-    fx = HfFixture.open("mllama");
-    vlm = HookedVlms.load(fx.checkpoint());
-  }
-
-  @AfterAll
-  void close() {
-    vlm.close();
-    fx.close();
-  }
-
+class MllamaConformanceTest extends FamiliesIIConformanceTest.OnFixture {
   @Override
-  HookedVlm vlm() {
-    return vlm;
-  }
-
-  @Override
-  RgbImage image() {
-    return fx.image();
+  String family() {
+    return "mllama";
   }
 
   @Override
@@ -76,9 +54,10 @@ class MllamaConformanceTest extends ConformanceSuite {
   /** One state row per vision token of every tile (empty tiles included); none of them is in lm.0. */
   @Override
   void assertProjectorRowsAreTheImageRows(RunResult r, Tokenization t) {
-    int tiles = fx.config().get("vision_config").get("max_num_tiles").asInt();
-    int patch = fx.config().get("vision_config").get("patch_size").asInt();
-    int size = fx.config().get("vision_config").get("image_size").asInt();
+    JsonNode v = HfFixture.json(HfFixture.find(family()).resolve("checkpoint/config.json")).get("vision_config");
+    int tiles = v.get("max_num_tiles").asInt();
+    int patch = v.get("patch_size").asInt();
+    int size = v.get("image_size").asInt();
     int perTile = (size / patch) * (size / patch) + 1;
     assertEquals(1, t.imagePositions().size(), "the <|image|> token is the image's one position");
     assertEquals(tiles * perTile, r.cache().get(HookPoint.projectorOut()).positions().length);
@@ -86,21 +65,21 @@ class MllamaConformanceTest extends ConformanceSuite {
 
   @Test
   void patchingTheCrossAttentionStatesFromAnotherImageGivesThatRun() {
-    VlmInput x = vlm.promptFormat().input(image(), QUESTION);
-    VlmInput y = vlm.promptFormat().input(mirrored(image()), QUESTION);
+    VlmInput x = vlm().promptFormat().input(image(), QUESTION);
+    VlmInput y = vlm().promptFormat().input(mirrored(image()), QUESTION);
     RunSpec.Builder cap = RunSpec.builder().capture(HookPoint.projectorOut());
-    for (int l = 0; l <= vlm.numLayers(); l++) {
+    for (int l = 0; l <= vlm().numLayers(); l++) {
       cap.capture(HookPoint.lmResid(l));
     }
-    RunResult rx = vlm.run(x, cap.build());
-    RunResult ry = vlm.run(y, cap.build());
+    RunResult rx = vlm().run(x, cap.build());
+    RunResult ry = vlm().run(y, cap.build());
     // the image is not in the text stream: lm.0 is the same for both images
     assertArrayEquals(rx.cache().get(HookPoint.lmResid(0)).flat(), ry.cache().get(HookPoint.lmResid(0)).flat());
     assertFalse(Arrays.equals(rx.lastLogits(), ry.lastLogits()), "the two images give different outputs");
-    RunResult patched = vlm.run(
+    RunResult patched = vlm().run(
         x, cap.intervene(Intervention.patch(HookPoint.projectorOut(), Positions.all(), ry.cache())).build());
     // every position (text before the image attends to all states too) becomes y's run
-    for (int l = 0; l <= vlm.numLayers(); l++) {
+    for (int l = 0; l <= vlm().numLayers(); l++) {
       assertArrayEquals(ry.cache().get(HookPoint.lmResid(l)).flat(), patched.cache().get(HookPoint.lmResid(l)).flat(),
           "lm." + l);
     }
