@@ -40,12 +40,25 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--samples", defaultValue = "100", description = "Number of scenes (default ${DEFAULT-VALUE}).")
   int samples;
 
+  @Option(names = "--no-progress", description = "Hide the progress bars.")
+  boolean noProgress;
+
+  /** The arguments, with --no-progress when asked. */
+  private String[] args(String... a) {
+    if (!noProgress) {
+      return a;
+    }
+    String[] out = java.util.Arrays.copyOf(a, a.length + 1);
+    out[a.length] = "--no-progress";
+    return out;
+  }
+
   @Override
   public Integer call() {
     long t0 = System.nanoTime();
     MirrorSwapCommand swap = new MirrorSwapCommand();
     CommandLine cl = new CommandLine(swap);
-    cl.parseArgs("--model", "tiny", "--out", out.resolve("mirror-swap").toString(), "--samples", Integer.toString(samples));
+    cl.parseArgs(args("--model", "tiny", "--out", out.resolve("mirror-swap").toString(), "--samples", Integer.toString(samples)));
     System.out.println("vlmlens demo: mirror swapping on the bundled tiny VLM");
     try (HookedVlm vlm = TinyVlm.load()) {
       System.out.println(vlm.name() + ": " + vlm.numLayers() + " decoder blocks, hidden size " + vlm.hiddenSize());
@@ -57,7 +70,7 @@ final class DemoCommand implements Callable<Integer> {
       System.out.println("vlmlens demo: spatial IDs (two object pairs)");
       ExtractIdsCommand extract = new ExtractIdsCommand();
       new CommandLine(extract)
-          .parseArgs("--out", out.resolve("spatial-ids").toString(), "--pairs", "box:ball,heart:star", "--no-plain");
+          .parseArgs(args("--out", out.resolve("spatial-ids").toString(), "--pairs", "box:ball,heart:star", "--no-plain"));
       ExtractedIds ids = extract.run(vlm);
       System.out.println(ids.summary());
       System.out.println("report: " + extract.out.resolve(IdReport.HTML_FILE).toAbsolutePath());
@@ -66,8 +79,8 @@ final class DemoCommand implements Callable<Integer> {
       System.out.println("vlmlens demo: adversarial steering with those IDs");
       SteerCommand steer = new SteerCommand();
       new CommandLine(steer)
-          .parseArgs("--ids", extract.out.resolve(SpatialIds.FILE_NAME).toString(), "--mode", "adversarial",
-              "--out", out.resolve("steering").toString(), "--samples", "24");
+          .parseArgs(args("--ids", extract.out.resolve(SpatialIds.FILE_NAME).toString(), "--mode", "adversarial",
+              "--out", out.resolve("steering").toString(), "--samples", "24"));
       SteeringResult s = steer.run(vlm, ids.ids());
       System.out.println(s.summary());
       System.out.println("report: " + steer.out.resolve(SteeringReport.HTML_FILE).toAbsolutePath());
@@ -77,7 +90,7 @@ final class DemoCommand implements Callable<Integer> {
     System.out.println("vlmlens demo: temporal mirror swap on the bundled tiny video VLM (frames reversed)");
     try (HookedVlm video = TinyVideoVlm.load()) {
       TemporalSwapCommand temporal = new TemporalSwapCommand();
-      new CommandLine(temporal).parseArgs("--out", out.resolve("temporal-swap").toString(), "--samples", "60");
+      new CommandLine(temporal).parseArgs(args("--out", out.resolve("temporal-swap").toString(), "--samples", "60"));
       SwapResult r = temporal.run(video, temporal.config());
       System.out.println(TemporalSwap.summary(r));
       System.out.println("report: " + temporal.out.resolve(SwapReport.HTML_FILE).toAbsolutePath());
@@ -85,7 +98,7 @@ final class DemoCommand implements Callable<Integer> {
       System.out.println();
       System.out.println("vlmlens demo: temporal IDs (one per frame)");
       TemporalIdsCommand tids = new TemporalIdsCommand();
-      new CommandLine(tids).parseArgs("--out", out.resolve("temporal-ids").toString(), "--pairs", "4");
+      new CommandLine(tids).parseArgs(args("--out", out.resolve("temporal-ids").toString(), "--pairs", "4"));
       TemporalIdResult t = tids.run(video, tids.config());
       System.out.println(t.summary());
       System.out.println("report: " + tids.out.resolve(TemporalReport.HTML_FILE).toAbsolutePath());

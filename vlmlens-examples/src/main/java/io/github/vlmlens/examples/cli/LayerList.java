@@ -25,6 +25,10 @@ final class LayerList {
         if (dash > 0) {
           int from = Integer.parseInt(p.substring(0, dash).trim());
           int to = Integer.parseInt(p.substring(dash + 1).trim());
+          if (to < from) {
+            throw new ParameterException(
+                cmd, "--layers: the range '" + p + "' runs backwards; write it low-high, e.g. " + to + "-" + from);
+          }
           for (int l = from; l <= to; l++) {
             out.add(l);
           }
@@ -34,6 +38,12 @@ final class LayerList {
       }
     } catch (NumberFormatException e) {
       throw new ParameterException(cmd, "--layers: cannot read '" + text + "'; use e.g. 0-6, 2,4,6 or all");
+    }
+    if (out.isEmpty()) {
+      throw new ParameterException(cmd, "--layers: no layer in '" + text + "'");
+    }
+    if (new java.util.HashSet<>(out).size() != out.size()) {
+      throw new ParameterException(cmd, "--layers: a layer is given twice in '" + text + "'");
     }
     for (int l : out) {
       if (l < 0 || l > numLayers) {

@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Steer object-word activations with spatial IDs extracted by extract-ids.",
-      "Modes: adversarial (% beliefs flipped vs a same-norm noise control), arbitrary (belief",
+      "Modes: adversarial (%% beliefs flipped vs a same-norm noise control), arbitrary (belief",
       "heat map over target cells), cross-axis, oracle (accuracy with ground-truth IDs).",
       "Writes result.json and report.html to --out; resumable."
     })

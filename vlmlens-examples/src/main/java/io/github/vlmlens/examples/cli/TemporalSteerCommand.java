@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Steer both object words of \"Does the X appear before or after the Y?\" to their",
-      "mirrored frames with the temporal IDs extracted by temporal-ids, and report the % of",
+      "mirrored frames with the temporal IDs extracted by temporal-ids, and report the %% of",
       "beliefs flipped by layer against a same-norm noise control. The videos take the IDs'",
       "frame count and size. Needs a video-capable checkpoint (--model PATH). Writes",
       "result.json and report.html to --out; resumable."

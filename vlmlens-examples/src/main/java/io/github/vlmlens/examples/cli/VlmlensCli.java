@@ -32,6 +32,12 @@ import picocli.CommandLine.Command;
 public final class VlmlensCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  @CommandLine.Option(
+      names = CliErrors.VERBOSE,
+      scope = CommandLine.ScopeType.INHERIT,
+      description = "Print the stack trace of an error.")
+  boolean verbose;
+
   /** Runs the tool; the exit status is the subcommand's. */
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));
@@ -39,7 +45,7 @@ public final class VlmlensCli implements Runnable {
 
   /** The tool's command line, for embedding and tests. */
   public static CommandLine commandLine() {
-    return new CommandLine(new VlmlensCli());
+    return CliErrors.install(new CommandLine(new VlmlensCli()));
   }
 
   @Override
