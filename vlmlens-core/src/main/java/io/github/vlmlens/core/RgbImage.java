@@ -37,6 +37,11 @@ public final class RgbImage {
     if (width <= 0 || height <= 0) {
       throw new IllegalArgumentException("image size must be positive, got " + width + "x" + height);
     }
+    if ((long) width * height > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException(
+          "image size " + width + "x" + height + " is " + (long) width * height
+              + " pixels, more than a Java array holds");
+    }
     if (packedRgb.length != width * height) {
       throw new IllegalArgumentException(
           "expected " + width * height + " pixels for " + width + "x" + height + ", got "
@@ -51,6 +56,9 @@ public final class RgbImage {
 
   /** A black image. */
   public static RgbImage black(int width, int height) {
+    if (width <= 0 || height <= 0 || (long) width * height > Integer.MAX_VALUE - 8) {
+      return of(width, height, new int[0]); // the checks of of() name the problem
+    }
     return of(width, height, new int[width * height]);
   }
 

@@ -243,11 +243,21 @@ public final class HookedLlava implements HookedVlm {
 
   @Override
   public List<RunResult> runAll(List<RunRequest> requests) {
-    return runner.runAll(requests);
+    checkOpen();
+    return io.github.vlmlens.hooks.internal.model.FiniteCheck.check(this, runner::runAll, requests, runner.runAll(requests));
+  }
+
+  private volatile boolean closed;
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("model '" + name + "' is closed; load it again to run it");
+    }
   }
 
   @Override
   public Generation generate(VlmInput input, GenerateSpec spec) {
+    checkOpen();
     return runner.generate(input, spec);
   }
 
@@ -264,6 +274,7 @@ public final class HookedLlava implements HookedVlm {
   /** Frees the tokenizer, and the model when this object loaded it. */
   @Override
   public void close() {
+    closed = true;
     arch.close();
   }
 

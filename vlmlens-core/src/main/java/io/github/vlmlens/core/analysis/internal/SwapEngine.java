@@ -115,6 +115,14 @@ public final class SwapEngine {
     Tokenization ty = model.tokenize(s.y());
     List<SwapSet> sets = new ArrayList<>(config.swapSets());
     SwapPositions pos = SwapPositions.of(s, tx, ty, sets, config.seed());
+    // Answer words are checked here, before any run or any file is written.
+    for (String w : List.of(s.gtAnswer(), s.otherAnswer())) {
+      try {
+        model.answerTokenId(w);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("sample '" + s.id() + "': " + e.getMessage(), e);
+      }
+    }
     return new Prepared(s, pos, Fingerprints.sample(s));
   }
 

@@ -163,7 +163,13 @@ public final class SafetensorsCheckpoint implements AutoCloseable {
         throw new CheckpointException(
             index + ": weight_map entry '" + e.getKey() + "' is not a file name: " + e.getValue());
       }
-      out.put(e.getKey(), e.getValue().textValue());
+      String shard = e.getValue().textValue();
+      if (shard.isEmpty() || shard.contains("/") || shard.contains("\\") || shard.equals("..") || shard.equals(".")) {
+        throw new CheckpointException(
+            index + ": weight_map entry '" + e.getKey() + "' is not a file name in the checkpoint directory: '"
+                + shard + "' (shards must lie beside the index)");
+      }
+      out.put(e.getKey(), shard);
     }
     if (out.isEmpty()) {
       throw new CheckpointException(index + " has an empty weight_map");
@@ -267,6 +273,7 @@ public final class SafetensorsCheckpoint implements AutoCloseable {
       return manager.zeros(shape, target);
     }
     ByteBuffer mapped = s.file.data(s.hfName);
+    checkFinite(canonicalName, s, stored, mapped.duplicate().order(ByteOrder.LITTLE_ENDIAN));
     NDArray raw;
     if (stored == DataType.BFLOAT16) {
       ByteBuffer wide = directBuffer(manager, widened(canonicalName, mapped.remaining()));
@@ -294,6 +301,43 @@ public final class SafetensorsCheckpoint implements AutoCloseable {
     NDArray converted = raw.toType(target, false);
     raw.close();
     return converted;
+  }
+
+  /**
+   * Refuses a floating-point tensor holding NaN or an infinity, naming it and the first bad
+   * element: such weights give NaN activations that would otherwise surface, much later, as
+   * "every sample excluded".
+   */
+  private void checkFinite(String canonicalName, Source s, DataType stored, ByteBuffer b) {
+    long bad = -1;
+    if (stored == DataType.FLOAT32) {
+      for (int i = 0; b.remaining() >= 4; i++) {
+        if (!Float.isFinite(b.getFloat())) {
+          bad = i;
+          break;
+        }
+      }
+    } else if (stored == DataType.FLOAT64) {
+      for (int i = 0; b.remaining() >= 8; i++) {
+        if (!Double.isFinite(b.getDouble())) {
+          bad = i;
+          break;
+        }
+      }
+    } else if (stored == DataType.FLOAT16 || stored == DataType.BFLOAT16) {
+      int exp = stored == DataType.FLOAT16 ? 0x7C00 : 0x7F80;
+      for (int i = 0; b.remaining() >= 2; i++) {
+        if ((b.getShort() & exp) == exp) {
+          bad = i;
+          break;
+        }
+      }
+    }
+    if (bad >= 0) {
+      throw new CheckpointException(
+          s.file.path() + ": tensor '" + s.hfName + "' holds a non-finite value (NaN or infinity) at element "
+              + bad + "; the checkpoint is damaged or was saved after training diverged");
+    }
   }
 
   private static int widened(String name, int bytes) {

@@ -44,7 +44,11 @@ public final class SafetensorsFile implements AutoCloseable {
   public static final long MAX_HEADER_BYTES = 100_000_000L;
 
   private static final JsonMapper MAPPER =
-      JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+      JsonMapper.builder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          // Trailing spaces pad a header; anything else after the object is damage.
+          .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
 
   /** The safetensors dtypes this reader knows, with their DJL type and element size. */
   private static final Map<String, DataType> DTYPES =

@@ -95,11 +95,21 @@ public final class HookedModel implements HookedVlm {
 
   @Override
   public List<RunResult> runAll(List<RunRequest> requests) {
-    return runner.runAll(requests);
+    checkOpen();
+    return FiniteCheck.check(this, runner::runAll, requests, runner.runAll(requests));
+  }
+
+  private volatile boolean closed;
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("model '" + name + "' is closed; load it again to run it");
+    }
   }
 
   @Override
   public Generation generate(VlmInput input, GenerateSpec spec) {
+    checkOpen();
     return runner.generate(input, spec);
   }
 
@@ -115,6 +125,7 @@ public final class HookedModel implements HookedVlm {
 
   @Override
   public void close() {
+    closed = true;
     arch.close();
   }
 
