@@ -60,6 +60,10 @@ public final class HookedLlava implements HookedVlm {
   private final LlavaArchitecture arch;
   private final HookedRunner runner;
 
+  static {
+    io.github.vlmlens.hooks.internal.model.ArchitectureAccess.register(HookedLlava.class, v -> ((HookedLlava) v).arch);
+  }
+
   private HookedLlava(
       LlavaModel model,
       boolean ownsModel,

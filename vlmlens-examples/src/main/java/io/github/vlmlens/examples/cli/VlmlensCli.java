@@ -32,6 +32,8 @@ import picocli.CommandLine.Command;
       LogitLensCommand.class,
       TrainTinyVlm.class,
       TrainTinyVideoVlm.class,
+      FinetuneCommand.class,
+      FinetuneCompareCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class VlmlensCli implements Runnable {

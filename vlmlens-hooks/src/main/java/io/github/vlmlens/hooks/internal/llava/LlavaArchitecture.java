@@ -311,6 +311,16 @@ public final class LlavaArchitecture implements Architecture {
   }
 
   @Override
+  public java.util.Map<String, NDArray> parameters() {
+    return model.parameters();
+  }
+
+  @Override
+  public void saveWeights(java.nio.file.Path dir) throws java.io.IOException {
+    model.save(dir);
+  }
+
+  @Override
   public void close() {
     tokenizer.close();
     if (ownsModel) {

@@ -131,6 +131,32 @@ public interface Architecture extends AutoCloseable {
   /** The final norm and the head: logits {@code [..., vocab]} for {@code [..., hidden]}. */
   NDArray logits(NDArray hidden);
 
+  /**
+   * The trainable parameters by the name they are saved under in the family's Hugging Face
+   * layout, in checkpoint order; the very arrays the forward pass reads, so changing one in place
+   * changes the model (fine-tuning updates them this way).
+   *
+   * @throws UnsupportedOperationException when the family does not support fine-tuning yet
+   */
+  default java.util.Map<String, NDArray> parameters() {
+    throw new UnsupportedOperationException(
+        "fine-tuning is not supported for model_type '" + modelType() + "' yet (it needs parameters() and"
+            + " saveWeights() on its Architecture; llava and qwen2_vl have them)");
+  }
+
+  /**
+   * Writes {@code config.json} and the weights ({@code model.safetensors}, every parameter in its
+   * dtype, under the names of {@link #parameters()}) into {@code dir}, so that the family's loader
+   * reads them back. Other checkpoint files (tokenizer, processor settings) are not written.
+   *
+   * @throws UnsupportedOperationException when the family does not support it yet
+   * @throws java.io.IOException when a file cannot be written
+   */
+  default void saveWeights(java.nio.file.Path dir) throws java.io.IOException {
+    throw new UnsupportedOperationException(
+        "saving weights is not supported for model_type '" + modelType() + "' yet (llava and qwen2_vl have it)");
+  }
+
   /** Frees what the architecture owns. */
   @Override
   void close();

@@ -67,6 +67,8 @@ public final class Qwen2VlArchitecture implements Architecture {
   private final float[] textInvFreq;
   private final float[] visionInvFreq;
   private final long padId;
+  private final Map<String, NDArray> params;
+  private Path source;
   private int[] stopIds = new int[0];
 
   private Qwen2VlArchitecture(
@@ -79,6 +81,7 @@ public final class Qwen2VlArchitecture implements Architecture {
     this.dataType = dataType;
     this.format = format;
     this.network = new Qwen2VlNetwork(config, params, dataType, manager);
+    this.params = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
     int depth = config.vision().depth();
     this.catalog = new HookPointCatalog(network.hookPoints(), network.numLayers(), depth, depth);
     this.textInvFreq = Qwen2VlRope.inverseFrequencies(config.text().ropeTheta(), config.text().headDim());
@@ -129,6 +132,7 @@ public final class Qwen2VlArchitecture implements Architecture {
       Qwen2VlArchitecture arch =
           new Qwen2VlArchitecture(config, processor, tokenizer, manager, options.dataType(), params, format);
       arch.stopIds = GenerationDefaults.eosTokenIds(dir);
+      arch.source = dir;
       return arch;
     } catch (IllegalArgumentException e) {
       tokenizer.close();
@@ -537,6 +541,28 @@ public final class Qwen2VlArchitecture implements Architecture {
   @Override
   public NDArray logits(NDArray hidden) {
     return network.logits(hidden);
+  }
+
+  @Override
+  public Map<String, NDArray> parameters() {
+    return params;
+  }
+
+  /**
+   * Copies the source checkpoint's {@code config.json} and writes every parameter to
+   * {@code model.safetensors} under its transformers-4 name. The patch embedding is read through a
+   * reshaped view, so in-place updates reach the forward pass but gradients do not reach it.
+   */
+  @Override
+  public void saveWeights(Path dir) throws java.io.IOException {
+    java.nio.file.Files.createDirectories(dir);
+    Path from = source.resolve("config.json");
+    Path to = dir.resolve("config.json");
+    if (!java.nio.file.Files.isSameFile(source, dir)) {
+      java.nio.file.Files.copy(from, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+    io.github.vlmlens.hooks.internal.io.SafetensorsWriter.write(
+        dir.resolve("model.safetensors"), params, Map.of("format", "pt"));
   }
 
   @Override
