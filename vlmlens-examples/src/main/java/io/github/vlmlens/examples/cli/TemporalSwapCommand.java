@@ -30,11 +30,13 @@ import picocli.CommandLine.Spec;
       "Questions: \"Does the X appear before or after the Y?\" (objects) or the scene-order",
       "question (scenes). Swap sets: object words, all text, all image tokens, a text control;",
       "reports the modality merging point. Needs a video-capable checkpoint (--model PATH).",
-      "Writes result.json, report.html and a summary to --out; resumable."
+      "Writes result.json, report.html and a summary to --out; resumable.",
+      "With --videos: the same on user videos (the counterfactual: their frames reversed)."
     })
 final class TemporalSwapCommand implements Callable<Integer> {
   @Mixin ModelOptions modelOptions = new ModelOptions();
   @Mixin VideoOptions videoOptions = new VideoOptions();
+  @Mixin RealVideoOptions realVideos = new RealVideoOptions();
   @Spec CommandSpec spec;
 
   @Option(names = "--out", required = true, description = "Output directory.")
@@ -69,6 +71,10 @@ final class TemporalSwapCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (realVideos.given()) {
+      return RealVideoOptions.swap(this, spec.commandLine());
+    }
+    realVideos.entries(spec.commandLine());
     TemporalSwapConfig.Builder cfg = config();
     try (HookedVlm vlm = modelOptions.loadVideo(spec.commandLine())) {
       SwapResult r = run(vlm, cfg);
@@ -120,7 +126,7 @@ final class TemporalSwapCommand implements Callable<Integer> {
     }
   }
 
-  private ShiftFormula parseFormula() {
+  ShiftFormula parseFormula() {
     switch (formula.toLowerCase(Locale.ROOT)) {
       case "probability":
         return ShiftFormula.PROBABILITY;
