@@ -4,10 +4,17 @@ import io.github.vlmlens.core.HookedVlm;
 import io.github.vlmlens.core.analysis.SwapConfig;
 import io.github.vlmlens.core.analysis.SwapResult;
 import io.github.vlmlens.core.report.SwapReport;
+import io.github.vlmlens.core.analysis.ExperimentEngine;
+import io.github.vlmlens.temporal.ids.TemporalIdResult;
+import io.github.vlmlens.temporal.real.RealVideoSteerConfig;
+import io.github.vlmlens.temporal.real.RealVideoSteerResult;
+import io.github.vlmlens.temporal.real.RealVideoSteering;
 import io.github.vlmlens.temporal.real.RealVideoSwap;
+import io.github.vlmlens.temporal.steer.TemporalSteerConfig.Scaling;
 import io.github.vlmlens.temporal.real.VideoData;
 import io.github.vlmlens.temporal.real.VideoEntry;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -26,8 +33,9 @@ final class RealVideoOptions {
         "(a JSON array of {\"video\", \"question\", \"candidates\", \"answer\"}, optional \"objects\"",
         "and \"reversed_answer\"; video paths relative to the manifest) or a folder of videos, each",
         "with a sidecar NAME.json holding one such entry without \"video\", or else asked",
-        "--question (then the model's own answer stands in for the true one). --frames frames",
-        "are sampled uniformly from each video."
+        "--question (then the model's own answer stands in for the true one). Frames are sampled",
+        "uniformly from each video: --frames of them in temporal-swap, the IDs' count in",
+        "temporal-steer."
       })
   Path videos;
 
@@ -91,6 +99,33 @@ final class RealVideoOptions {
             + " videos had no label: the model's own answer on the video stood in for the true one");
       }
       System.out.println("report: " + c.out.resolve(SwapReport.HTML_FILE).toAbsolutePath());
+    }
+    return 0;
+  }
+
+  /** {@code temporal-steer --videos}: steering the user's videos with the temporal IDs. */
+  static Integer steer(TemporalSteerCommand c, CommandLine cmd) {
+    for (String o : List.of("--samples", "--pairs-from")) {
+      refuse(cmd, o, "does not apply with --videos (every entry is used)");
+    }
+    if (c.noiseDraws < 1) {
+      throw new ParameterException(cmd, "--noise-draws must be at least 1, got " + c.noiseDraws);
+    }
+    if (c.batch < 1) {
+      throw new ParameterException(cmd, "--batch must be at least 1, got " + c.batch);
+    }
+    List<VideoEntry> entries = c.realVideos.entries(cmd);
+    TemporalIdResult ids = c.loadIds();
+    RealVideoSteerConfig base = RealVideoSteerConfig.defaults().withNoiseDraws(c.noiseDraws).withSeed(c.seed);
+    RealVideoSteerConfig cfg = VideoOptions.checked(cmd, c.alpha != null ? "--alpha" : "--k",
+        () -> c.alpha != null ? base.withScaling(Scaling.ABSOLUTE, c.alpha) : base.withScaling(Scaling.NORM_RELATIVE, c.k));
+    try (HookedVlm vlm = c.modelOptions.loadVideo(cmd)) {
+      RealVideoSteerConfig withLayers = c.layers == null ? cfg
+          : cfg.withLayers(Arrays.stream(LayerList.parse(c.layers, vlm.numLayers(), cmd)).boxed().toList());
+      RealVideoSteering steering = VideoOptions.checked(cmd, "--ids", () -> RealVideoSteering.of(vlm, ids, withLayers));
+      RealVideoSteerResult r = steering.withBatchSize(c.batch).withProgressBar(!c.noProgress).run(entries, c.out);
+      System.out.print(r.summary());
+      System.out.println("result: " + c.out.resolve(ExperimentEngine.RESULT_FILE).toAbsolutePath());
     }
     return 0;
   }

@@ -26,10 +26,14 @@ import picocli.CommandLine.Spec;
       "mirrored frames with the temporal IDs extracted by temporal-ids, and report the %% of",
       "beliefs flipped by layer against a same-norm noise control. The videos take the IDs'",
       "frame count and size. Needs a video-capable checkpoint (--model PATH). Writes",
-      "result.json and report.html to --out; resumable."
+      "result.json and report.html to --out; resumable.",
+      "With --videos: steers the object words of user videos (sampled at the IDs' frame count)",
+      "against the model's own belief: the word it places first to the last frame's ID, the",
+      "other to the first frame's; judged by log-probabilities; writes result.json."
     })
 final class TemporalSteerCommand implements Callable<Integer> {
   @Mixin ModelOptions modelOptions = new ModelOptions();
+  @Mixin RealVideoOptions realVideos = new RealVideoOptions();
   @Spec CommandSpec spec;
 
   @Option(names = "--ids", required = true, description = "The result.json written by temporal-ids.")
@@ -67,6 +71,10 @@ final class TemporalSteerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (realVideos.given()) {
+      return RealVideoOptions.steer(this, spec.commandLine());
+    }
+    realVideos.entries(spec.commandLine());
     TemporalIdResult temporalIds = loadIds();
     TemporalSteerConfig.Builder cfg = config(temporalIds);
     try (HookedVlm vlm = modelOptions.loadVideo(spec.commandLine())) {

@@ -10,7 +10,14 @@ import io.github.vlmlens.core.analysis.SwapResult;
 import io.github.vlmlens.core.analysis.SwapSet;
 import io.github.vlmlens.core.report.SwapReport;
 import io.github.vlmlens.examples.cli.VlmlensCli;
+import io.github.vlmlens.core.analysis.Estimate;
 import io.github.vlmlens.examples.tiny.TinyVideoVlm;
+import io.github.vlmlens.examples.tiny.TinyVideoVlmRecipe;
+import io.github.vlmlens.temporal.ids.TemporalIdConfig;
+import io.github.vlmlens.temporal.ids.TemporalIdExtraction;
+import io.github.vlmlens.temporal.ids.TemporalIdResult;
+import io.github.vlmlens.temporal.real.RealVideoSteerResult;
+import io.github.vlmlens.temporal.video.ObjectPairSplit;
 import io.github.vlmlens.temporal.real.RealVideoSwap;
 import io.github.vlmlens.temporal.real.VideoData;
 import io.github.vlmlens.temporal.real.VideoEntry;
@@ -187,6 +194,41 @@ class RealVideosTest {
     String[] r = cli("temporal-swap", "--videos", manifest.toString(), "--samples", "5", "--out", dir.resolve("x").toString());
     assertEquals("2", r[0]);
     assertTrue(r[2].contains("--samples does not apply with --videos"), r[2]);
+  }
+
+  @Test
+  void steeringUserVideosWithSyntheticTemporalIds() throws Exception {
+    TemporalIdResult ids = TemporalIdExtraction.of(vlm, TemporalIdConfig.builder().video(TinyVideoVlmRecipe.video())
+            .pairs(TemporalIdConfig.drawPairs(ObjectPairSplit.allPairs(), 4, 3)).positionsPerFrame(1).layers(1, 3)
+            .shuffles(2).seed(3).build())
+        .withProgressBar(false).run();
+    Path idsFile = dir.resolve("ids/result.json");
+    Files.createDirectories(idsFile.getParent());
+    ids.write(idsFile);
+    Path out = dir.resolve("steer");
+    String[] r = cli("temporal-steer", "--videos", manifest.toString(), "--ids", idsFile.toString(), "--layers", "3",
+        "--noise-draws", "3", "--no-progress", "--out", out.toString());
+    assertEquals("0", r[0], r[2]);
+    RealVideoSteerResult res = RealVideoSteerResult.read(out.resolve("result.json"));
+    System.out.print(res.summary());
+    assertEquals(N, res.sampleCount());
+    assertEquals(N, res.labelled());
+    assertEquals(List.of(3), res.layers());
+    for (RealVideoSteerResult.Sample s : res.samples()) {
+      assertEquals("before", s.earlier());
+      assertEquals(s.margin() > 0, s.towardLater());
+    }
+    Estimate withIds = res.layer(3).withIds();
+    Estimate noise = res.layer(3).withNoise();
+    assertTrue(withIds.lower() > noise.upper(), withIds + " vs " + noise);
+    // Answers that do not say which object comes first cannot be steered.
+    Path firstLast = write(dir.resolve("data/bad/firstlast.json"), List.of(
+        row("../clip1.mp4", videos.get(1).question().text(), List.of("first", "last"), "first")));
+    Path o2 = dir.resolve("steer-bad");
+    String[] e = cli("temporal-steer", "--videos", firstLast.toString(), "--ids", idsFile.toString(), "--out", o2.toString());
+    assertEquals("2", e[0], e[2]);
+    assertTrue(e[2].contains("firstlast.json entry 0 (video clip1.mp4): steering needs the answers before/after"), e[2]);
+    assertFalse(Files.exists(o2));
   }
 
   private static Map<String, Object> row(String video, String question, List<String> candidates, String answer) {
