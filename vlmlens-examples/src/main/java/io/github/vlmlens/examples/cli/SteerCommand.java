@@ -61,6 +61,13 @@ final class SteerCommand implements Callable<Integer> {
   @Option(names = "--no-progress", description = "Hide the progress bar.")
   boolean noProgress;
 
+  @Option(
+      names = "--judge-by-generation",
+      paramLabel = "TOKENS",
+      defaultValue = "0",
+      description = "Also judge each scene by the answer the model generates (greedy, TOKENS tokens, the steering left on), as the paper does; 0 (default): log-probabilities only.")
+  int judgeTokens;
+
   @Override
   public Integer call() {
     try (HookedVlm vlm = modelOptions.load(spec.commandLine())) {
@@ -85,7 +92,8 @@ final class SteerCommand implements Callable<Integer> {
                         vlm, List.of("left", "right", "above", "below"), spec.commandLine())
                     ? AnswerForm.CAPITALISED
                     : AnswerForm.AS_IS)
-            .axes(QuestionAxis.HORIZONTAL, QuestionAxis.VERTICAL);
+            .axes(QuestionAxis.HORIZONTAL, QuestionAxis.VERTICAL)
+            .judgeByGeneration(judgeTokens);
     if (alpha != null) {
       b.absolute(alpha);
     } else {

@@ -85,4 +85,23 @@ class TinySpatialIdsTest {
         withIds.lower() > noise.upper(),
         "IDs " + withIds + " do not beat noise " + noise + "\n" + r.summary());
   }
+
+  @Test
+  void steeringJudgedByTheGeneratedAnswerAlsoBeatsNoise() {
+    SteerConfig cfg =
+        SteerConfig.builder()
+            .layers(LAYER)
+            .samplesPerAxis(12)
+            .answerForm(AnswerForm.AS_IS)
+            .axes(QuestionAxis.HORIZONTAL)
+            .bootstrapResamples(500)
+            .seed(12)
+            .judgeByGeneration(3)
+            .build();
+    SteeringResult r = Steering.of(vlm, ids.ids(), cfg).withProgressBar(false).run(SteeringMode.ADVERSARIAL);
+    Estimate withIds = r.curve("IDs (generated answer)", "horizontal").at(LAYER);
+    Estimate noise = r.curve("noise (generated answer)", "horizontal").at(LAYER);
+    assertTrue(withIds.mean() > noise.mean(), "IDs " + withIds + " vs noise " + noise + "\n" + r.summary());
+    assertTrue(withIds.mean() >= 0.5, "generated answers flipped by the IDs: " + withIds);
+  }
 }

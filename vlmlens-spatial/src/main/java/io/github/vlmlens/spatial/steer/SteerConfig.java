@@ -30,6 +30,9 @@ import java.util.Objects;
  * @param bootstrapResamples the number of bootstrap resamples of each rate
  * @param confidence the bootstrap interval's coverage, in (0, 1)
  * @param seed the seed of the scene draw, the noise directions and the bootstrap
+ * @param generationTokens when positive, each scene is also judged by the answer the model
+ *     generates (greedy, this many tokens, the steering left on), as the paper judges it: the first
+ *     of the two answer words in the text; 0 judges by log-probabilities only
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public record SteerConfig(
@@ -44,7 +47,8 @@ public record SteerConfig(
     int arbitraryColumn,
     int bootstrapResamples,
     double confidence,
-    long seed) {
+    long seed,
+    int generationTokens) {
 
   /** The authors' norm-relative factor. */
   public static final double DEFAULT_K = 5;
@@ -96,6 +100,14 @@ public record SteerConfig(
     if (!(confidence > 0 && confidence < 1)) {
       throw new IllegalArgumentException("confidence must lie in (0, 1), got " + confidence);
     }
+    if (generationTokens < 0) {
+      throw new IllegalArgumentException("generationTokens must be >= 0, got " + generationTokens);
+    }
+  }
+
+  /** Whether scenes are also judged by the generated answer. */
+  public boolean judgesByGeneration() {
+    return generationTokens > 0;
   }
 
   /**
@@ -123,6 +135,7 @@ public record SteerConfig(
     b.bootstrapResamples = bootstrapResamples;
     b.confidence = confidence;
     b.seed = seed;
+    b.generationTokens = generationTokens;
     return b;
   }
 
@@ -141,6 +154,7 @@ public record SteerConfig(
     private int bootstrapResamples = 2000;
     private double confidence = 0.95;
     private long seed;
+    private int generationTokens;
 
     private Builder() {}
 
@@ -231,6 +245,15 @@ public record SteerConfig(
     }
 
     /**
+     * Also judge each scene by the answer the model generates in {@code tokens} greedy tokens with
+     * the steering on (0, the default: log-probabilities only).
+     */
+    public Builder judgeByGeneration(int tokens) {
+      this.generationTokens = tokens;
+      return this;
+    }
+
+    /**
      * The config.
      *
      * @throws IllegalArgumentException naming the setting that is out of range
@@ -241,7 +264,7 @@ public record SteerConfig(
       }
       return new SteerConfig(
           pairs, axes, layers, samplesPerAxis, scaleMode, scale, answerForm, arbitraryRow, arbitraryColumn,
-          bootstrapResamples, confidence, seed);
+          bootstrapResamples, confidence, seed, generationTokens);
     }
   }
 }

@@ -64,10 +64,18 @@ public final class SteerAggregator {
         case ADVERSARIAL:
           curves.add(swapCurve("IDs", "ids", scope, in, layers, config, curves.size()));
           curves.add(swapCurve("noise", "noise", scope, in, layers, config, curves.size()));
+          if (config.judgesByGeneration()) {
+            curves.add(generatedSwapCurve("IDs (generated answer)", "ids", scope, in, layers, config, curves.size()));
+            curves.add(generatedSwapCurve("noise (generated answer)", "noise", scope, in, layers, config, curves.size()));
+          }
           break;
         case CROSS_AXIS:
           curves.add(swapCurve("in-axis IDs", "ids", scope, in, layers, config, curves.size()));
           curves.add(swapCurve("cross-axis IDs", "cross", scope, in, layers, config, curves.size()));
+          if (config.judgesByGeneration()) {
+            curves.add(generatedSwapCurve("in-axis IDs (generated answer)", "ids", scope, in, layers, config, curves.size()));
+            curves.add(generatedSwapCurve("cross-axis IDs (generated answer)", "cross", scope, in, layers, config, curves.size()));
+          }
           break;
         case ORACLE:
           curves.add(accuracyCurve("mean + ID", "oracle", scope, in, layers, config, curves.size()));
@@ -102,6 +110,19 @@ public final class SteerAggregator {
       String name, String kind, String scope, List<Sample> in, List<Integer> layers, SteerConfig c, int index) {
     return curve(name, scope, "swapped", in, layers, c, index,
         l -> s -> swapped(s.baseline(), readout(s, l, kind).belief()) ? 1 : 0);
+  }
+
+  /**
+   * The share of scenes whose generated answer changes under steering: the steered text names the
+   * other answer than the unsteered text (a text naming neither counts as its own answer, as a
+   * zero belief does).
+   */
+  private static Curve generatedSwapCurve(
+      String name, String kind, String scope, List<Sample> in, List<Integer> layers, SteerConfig c, int index) {
+    return curve(name, scope, "swapped", in, layers, c, index,
+        l -> s -> swapped(
+            readout(s, -1, SteerEngine.GENERATED_BASELINE).belief(),
+            readout(s, l, kind + SteerEngine.GENERATED).belief()) ? 1 : 0);
   }
 
   private static Curve accuracyCurve(

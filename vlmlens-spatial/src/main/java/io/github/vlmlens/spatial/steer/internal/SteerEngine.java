@@ -3,6 +3,7 @@ package io.github.vlmlens.spatial.steer.internal;
 import com.google.common.hash.Hasher;
 import com.google.common.hash.Hashing;
 import io.github.vlmlens.core.ActivationCache;
+import io.github.vlmlens.core.GenerateSpec;
 import io.github.vlmlens.core.HookPoint;
 import io.github.vlmlens.core.HookedVlm;
 import io.github.vlmlens.core.Intervention;
@@ -307,10 +308,67 @@ public final class SteerEngine {
             r.logProb(s.first()) - r.logProb(s.second()), m.normB(), m.normA()));
       }
     }
+    if (config.judgesByGeneration()) {
+      readouts.addAll(generatedReadouts(s, input, requests, meta));
+    }
     Placement p = s.placement();
     return new SteeringResult.Sample(
         s.id(), axis, s.pair().a(), s.pair().b(), aCell.row(), aCell.column(), bCell.row(), bCell.column(),
         p.sizeIndex(), s.first(), s.second(), s.correct(), fingerprint, belief0, readouts);
+  }
+
+  /** The kind of the readout holding the unsteered generated answer (at layer -1). */
+  public static final String GENERATED_BASELINE = "generated-baseline";
+  /** The suffix of a readout kind judged by the generated answer. */
+  public static final String GENERATED = "+gen";
+
+  /**
+   * The scene judged by the generated answer: unsteered, then under each request's interventions
+   * (steering left on while the model answers); each belief is +1 (the first answer word comes
+   * first in the text), -1 (the second) or 0 (neither).
+   */
+  private List<SteeringResult.Readout> generatedReadouts(
+      SteerPlan s, VlmInput input, List<RunRequest> requests, List<SteeringResult.Readout> meta) {
+    List<SteeringResult.Readout> out = new ArrayList<>();
+    GenerateSpec plain = GenerateSpec.builder().maxNewTokens(config.generationTokens()).build();
+    out.add(new SteeringResult.Readout(
+        -1, GENERATED_BASELINE, -1, -1, judge(vlm.generate(input, plain).text(), s.first(), s.second()), 0, 0));
+    for (int i = 0; i < requests.size(); i++) {
+      GenerateSpec.Builder g = GenerateSpec.builder().maxNewTokens(config.generationTokens());
+      for (Intervention iv : requests.get(i).spec().interventions()) {
+        g.intervene(iv);
+      }
+      SteeringResult.Readout m = meta.get(i);
+      double belief = judge(vlm.generate(input, g.build()).text(), s.first(), s.second());
+      out.add(new SteeringResult.Readout(
+          m.layer(), m.kind() + GENERATED, m.targetRow(), m.targetColumn(), belief, m.normB(), m.normA()));
+    }
+    return out;
+  }
+
+  /**
+   * Which answer a generated text gives: +1 when the first answer word occurs (as a word, ignoring
+   * case) before the second, -1 when the second comes first, 0 when neither occurs.
+   */
+  public static double judge(String text, String first, String second) {
+    int a = wordAt(text, first);
+    int b = wordAt(text, second);
+    if (a < 0 && b < 0) {
+      return 0;
+    }
+    if (b < 0 || (a >= 0 && a < b)) {
+      return 1;
+    }
+    return -1;
+  }
+
+  private static int wordAt(String text, String word) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile(
+                "(?<![\\p{L}\\p{N}])" + java.util.regex.Pattern.quote(word) + "(?![\\p{L}\\p{N}])",
+                java.util.regex.Pattern.CASE_INSENSITIVE | java.util.regex.Pattern.UNICODE_CASE)
+            .matcher(text);
+    return m.find() ? m.start() : -1;
   }
 
   private double[] scale(double[] direction, double activationNorm) {

@@ -1,0 +1,19 @@
+package io.github.vlmlens.spatial.steer.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+/** How a generated text is read as one of the two answers. */
+class GeneratedAnswerJudgeTest {
+  @Test
+  void theFirstAnswerWordInTheTextWinsAsAWordIgnoringCase() {
+    assertEquals(1, SteerEngine.judge("Left.", "Left", "Right"));
+    assertEquals(-1, SteerEngine.judge("The dog is on the right, not the left.", "Left", "Right"));
+    assertEquals(1, SteerEngine.judge("left of the cat", "Left", "Right"));
+    assertEquals(0, SteerEngine.judge("I cannot tell.", "Left", "Right"));
+    // Inside another word is not the word: "leftover" and "brighter".
+    assertEquals(0, SteerEngine.judge("leftover brighter", "left", "right"));
+    assertEquals(-1, SteerEngine.judge("Right!", "left", "right"));
+  }
+}
