@@ -49,7 +49,14 @@ final class InputOptions {
     List<RgbImage> pics = readImages(cmd);
     String text = prompt;
     if (!pics.isEmpty() && !text.contains(VlmInput.IMAGE_PLACEHOLDER)) {
-      text = text.replace(imageTokenText(vlm, pics.get(0)), VlmInput.IMAGE_PLACEHOLDER);
+      // The processor's placeholder: the image token itself (LLaVA, Qwen, InternVL, mllama), or
+      // the begin-of-image token that Gemma 3's processor expands.
+      for (String placeholder : List.of(imageTokenText(vlm, pics.get(0)), "<start_of_image>")) {
+        if (text.contains(placeholder)) {
+          text = text.replace(placeholder, VlmInput.IMAGE_PLACEHOLDER);
+          break;
+        }
+      }
     }
     try {
       return pics.isEmpty() ? VlmInput.text(text) : VlmInput.ofImages(pics, text);

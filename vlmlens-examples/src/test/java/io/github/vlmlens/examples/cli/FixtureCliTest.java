@@ -68,7 +68,7 @@ class FixtureCliTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"llava", "qwen2_vl", "qwen2_5_vl"})
+  @ValueSource(strings = {"llava", "qwen2_vl", "qwen2_5_vl", "gemma3", "internvl", "llava_onevision", "mllama"})
   void captureWritesWhatPythonReadsWithHfsLogits(String family) throws IOException {
     Path fx = FIXTURES.resolve(family);
     Path out = tmp.resolve(family + ".safetensors");
@@ -79,7 +79,7 @@ class FixtureCliTest {
     Tensors got = Tensors.read(out);
     Tensors ref = Tensors.read(fx.resolve("reference.safetensors"));
     assertTrue(got.header().has("lm.1.resid_post") && got.header().has("projector.out"), got.header().toString());
-    assertTrue(got.header().has("lm.1.attn_pattern") && got.header().has("vision.0.resid_post"));
+    assertTrue(got.header().has("lm.1.attn_pattern") && got.header().has("vision.0.resid_post"), got.header().toString());
     float[] a = got.floats("logits");
     float[] b = ref.floats("logits");
     assertEquals(b.length, a.length);
@@ -92,7 +92,7 @@ class FixtureCliTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"llava", "qwen2_vl", "qwen2_5_vl"})
+  @ValueSource(strings = {"llava", "qwen2_vl", "qwen2_5_vl", "gemma3", "internvl", "llava_onevision", "mllama"})
   void logitLensAndHookPointsRunOnEveryFamily(String family) throws IOException {
     Path fx = FIXTURES.resolve(family);
     Path out = tmp.resolve("lens-" + family);
@@ -101,7 +101,7 @@ class FixtureCliTest {
             "--prompt", prompt(family), "--words", "dog,cat", "--out", out.toString());
     assertEquals("0", r[0], r[2]);
     JsonNode json = MAPPER.readTree(out.resolve("result.json").toFile());
-    assertEquals(3, json.get("layers").size());
+    assertTrue(json.get("layers").size() >= 3, json.get("layers").toString()); // lm.0 .. lm.N
     assertTrue(Files.readString(out.resolve("report.html")).contains("Logit lens"));
     String[] h = run("hook-points", "--model", fx.resolve("checkpoint").toString());
     assertEquals("0", h[0], h[2]);
