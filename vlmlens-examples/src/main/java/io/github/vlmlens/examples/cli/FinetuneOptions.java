@@ -4,15 +4,19 @@ import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
 import io.github.vlmlens.core.HookedVlm;
 import io.github.vlmlens.core.PromptFormat;
+import io.github.vlmlens.examples.finetune.RealImageAccuracy;
 import io.github.vlmlens.examples.finetune.SpatialFinetuneData;
 import io.github.vlmlens.examples.finetune.SpatialHeldOut;
 import io.github.vlmlens.examples.tiny.TinyVlm;
 import io.github.vlmlens.examples.tiny.TinyVlmRecipe;
 import io.github.vlmlens.hooks.LoadOptions;
+import io.github.vlmlens.hooks.train.Evaluation;
 import io.github.vlmlens.hooks.train.FineTuneConfig;
 import io.github.vlmlens.spatial.ids.IdConfig;
 import io.github.vlmlens.spatial.ids.SpatialIdExtraction;
 import io.github.vlmlens.spatial.ids.SpatialIds;
+import io.github.vlmlens.spatial.real.RealDataset;
+import io.github.vlmlens.spatial.real.RealDatasets;
 import io.github.vlmlens.spatial.scene.GridSpec;
 import io.github.vlmlens.spatial.scene.QuestionAxis;
 import io.github.vlmlens.spatial.scene.SceneSplit;
@@ -21,9 +25,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine;
 
 /** The options {@code finetune} and {@code finetune-compare} share. */
 final class FinetuneOptions {
@@ -187,8 +191,40 @@ final class FinetuneOptions {
     return new SpatialFinetuneData(split(cmd), format, targets, layer, batch, seed, questionAxes(cmd));
   }
 
-  SpatialHeldOut evaluation(PromptFormat format, CommandLine cmd) {
-    return new SpatialHeldOut(split(cmd), format, evalSamples, 99, questionAxes(cmd));
+  @Option(names = "--real-manifest", description = "Also evaluate on these real images: a manifest (image, question, answer), as the real-image commands read it.")
+  Path realManifest;
+
+  @Option(names = "--coco-rows", description = "Also evaluate on COCO-Spatial: What'sUp two-object rows (with --coco-instances and --coco-images).")
+  Path cocoRows;
+
+  @Option(names = "--coco-instances", description = "COCO instances annotations for --coco-rows.")
+  Path cocoInstances;
+
+  @Option(names = "--coco-images", description = "The COCO image folder for --coco-rows.")
+  Path cocoImages;
+
+  @Option(names = "--real-limit", defaultValue = "200", description = "Real images evaluated, a seeded sample (default ${DEFAULT-VALUE}).")
+  int realLimit;
+
+  Evaluation evaluation(PromptFormat format, CommandLine cmd) {
+    SpatialHeldOut synthetic = new SpatialHeldOut(split(cmd), format, evalSamples, 99, questionAxes(cmd));
+    if (realManifest == null && cocoRows == null) {
+      return synthetic;
+    }
+    if (realManifest != null && cocoRows != null) {
+      throw new ParameterException(cmd, "give --real-manifest or --coco-rows, not both");
+    }
+    if (cocoRows != null && (cocoInstances == null || cocoImages == null)) {
+      throw new ParameterException(cmd, "--coco-rows needs --coco-instances and --coco-images");
+    }
+    if (realLimit < 1) {
+      throw new ParameterException(cmd, "--real-limit must be at least 1, got " + realLimit);
+    }
+    RealDataset data =
+        realManifest != null
+            ? RealDatasets.manifest(realManifest, false)
+            : RealDatasets.cocoSpatial(cocoRows, cocoInstances, cocoImages, false);
+    return RealImageAccuracy.both(synthetic, new RealImageAccuracy(data.sample(99, realLimit), format));
   }
 
   /** What both commands read before training: the starting checkpoint, the loss's layer, its target IDs, the prompt. */
