@@ -72,7 +72,7 @@ def load_processor(checkpoint):
     sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "hf-fixtures"))
     from generate import images_only
     cls_name = json.load(open(os.path.join(checkpoint, "processor_config.json"))).get("processor_class", "")
-    if cls_name in ("Qwen2VLProcessor", "Qwen2_5_VLProcessor"):
+    if cls_name in ("Qwen2VLProcessor", "Qwen2_5_VLProcessor", "LlavaOnevisionProcessor"):
         images_only(getattr(transformers, cls_name))
         return getattr(transformers, cls_name).from_pretrained(checkpoint)
     return AutoProcessor.from_pretrained(checkpoint)

@@ -51,7 +51,11 @@ public final class ForwardServer {
       if (!prompt.contains(VlmInput.IMAGE_PLACEHOLDER)) {
         Tokenization t = vlm.tokenize(vlm.promptFormat().input(image, "x"));
         String nativeText = t.tokens().get(t.imagePositions(0).resolve(t.length())[0]);
-        prompt = prompt.replace(nativeText, VlmInput.IMAGE_PLACEHOLDER);
+        // The image token itself, or the begin-of-image token Gemma 3's processor expands.
+        prompt =
+            prompt.contains(nativeText)
+                ? prompt.replace(nativeText, VlmInput.IMAGE_PLACEHOLDER)
+                : prompt.replace("<start_of_image>", VlmInput.IMAGE_PLACEHOLDER);
       }
       VlmInput input = VlmInput.of(image, prompt);
       int length = vlm.tokenize(input).length();
