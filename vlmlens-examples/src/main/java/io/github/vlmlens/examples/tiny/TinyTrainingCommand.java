@@ -39,8 +39,24 @@ abstract class TinyTrainingCommand {
   @Option(names = "--eval-every", description = "Held-out evaluation period (default ${DEFAULT-VALUE}).")
   int evalEvery;
 
-  @Option(names = "--eval-samples", description = "Held-out samples per part and question type (default ${DEFAULT-VALUE}).")
-  int evalSamples = 200;
+  @Option(names = "--eval-samples", description = "Held-out samples per part and question type, in the periodic evaluations and, unless --final-eval-samples says otherwise, the final one (default: 200 periodic, 500 final, the model cards' count).")
+  Integer evalSamplesOption;
+
+  @Option(names = "--final-eval-samples", description = "Held-out samples per part and question type in the final evaluation written to the model card (default: --eval-samples when given, else 500).")
+  Integer finalEvalSamplesOption;
+
+  /** Samples per cell of the periodic evaluations. */
+  int evalSamples() {
+    return evalSamplesOption != null ? evalSamplesOption : 200;
+  }
+
+  /** Samples per cell of the final evaluation (the model card's numbers). */
+  int finalEvalSamples() {
+    if (finalEvalSamplesOption != null) {
+      return finalEvalSamplesOption;
+    }
+    return evalSamplesOption != null ? evalSamplesOption : 500;
+  }
 
   TinyTrainingCommand(int steps, int evalEvery) {
     this.steps = steps;

@@ -126,10 +126,10 @@ public final class TrainTinyVideoVlm extends TinyTrainingCommand implements Call
           TinyTrainer.train(
               model, settings, heads,
               step -> sampleBatch(hooked, train, random, batch, sceneEvery, recolor, heads),
-              () -> evaluate(hooked, evalSamples, 99),
+              () -> evaluate(hooked, evalSamples(), 99),
               out);
       model.save(out);
-      Map<String, Map<String, Double>> finalAcc = evaluate(hooked, 500, 12345);
+      Map<String, Map<String, Double>> finalAcc = evaluate(hooked, finalEvalSamples(), 12345);
       writeModelCard(out, config, outcome, finalAcc);
       System.err.printf(
           Locale.ROOT, "trained in %.0f s; final held-out accuracy %s%n", outcome.seconds(), finalAcc);
@@ -387,7 +387,7 @@ public final class TrainTinyVideoVlm extends TinyTrainingCommand implements Call
       }
     }
     s.append("## Held-out accuracy\n\n");
-    s.append("Most likely next token over the whole vocabulary, 500 videos per row, drawn with seeds never used in training:\n\n");
+    s.append(String.format(Locale.ROOT, "Most likely next token over the whole vocabulary, %d videos per row, drawn with seeds never used in training:%n%n", finalEvalSamples()));
     s.append("| part | question | accuracy |\n|---|---|---|\n");
     for (var e : acc.entrySet()) {
       for (var a : e.getValue().entrySet()) {

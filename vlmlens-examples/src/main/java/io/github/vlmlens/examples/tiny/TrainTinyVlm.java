@@ -116,10 +116,11 @@ public final class TrainTinyVlm extends TinyTrainingCommand implements Callable<
           TinyTrainer.train(
               model, settings, heads,
               step -> sampleBatch(hooked, train, random, batch, axesAt(step), !noGrounding),
-              () -> named(evaluate(hooked, split, evalSamples, 99)),
+              () -> named(evaluate(hooked, split, evalSamples(), 99)),
               out);
       model.save(out);
-      Map<SceneSplit.Part, Map<QuestionAxis, Double>> finalAcc = evaluate(hooked, split, 500, 12345);
+      System.err.printf(Locale.ROOT, "final evaluation: %d held-out samples per cell%n", finalEvalSamples());
+      Map<SceneSplit.Part, Map<QuestionAxis, Double>> finalAcc = evaluate(hooked, split, finalEvalSamples(), 12345);
       writeModelCard(out, config, outcome.parameterCount(), outcome.seconds(), finalAcc);
       System.err.printf(
           Locale.ROOT, "trained in %.0f s; final held-out accuracy %s%n", outcome.seconds(), finalAcc);
@@ -242,7 +243,7 @@ public final class TrainTinyVlm extends TinyTrainingCommand implements Callable<
       }
     }
     s.append("## Held-out accuracy\n\n");
-    s.append("Most likely next token over the whole vocabulary, 500 samples per cell, object pairs and/or placements never seen in training:\n\n");
+    s.append(String.format(Locale.ROOT, "Most likely next token over the whole vocabulary, %d samples per cell, object pairs and/or placements never seen in training:%n%n", finalEvalSamples()));
     s.append("| part | left/right | above/below | colour |\n|---|---|---|---|\n");
     for (var e : acc.entrySet()) {
       s.append("| ").append(e.getKey().name().toLowerCase(Locale.ROOT));
