@@ -283,9 +283,21 @@ abstract class ConformanceSuite {
     RunResult r = vlm().run(x(), b.build());
     for (HookPoint p : vlm().hookPoints()) {
       int rows = r.cache().get(p).positions().length;
-      if (p.isAttentionMap()) {
+      if (p.isAttentionMap() && p.component() == HookPoint.Component.LM) {
         assertEquals(t.length(), rows, p.toString());
         assertEquals(0, r.cache().get(p).width() % t.length(), p + ": heads x keys");
+      } else if (p.isAttentionMap()) {
+        assertTrue(rows > 0, p.toString());
+        float[] pattern = r.cache().get(p).flat();
+        int width = r.cache().get(p).width();
+        if (p.site() == HookPoint.Site.ATTN_PATTERN) {
+          // Each head's row over one image's keys sums to 1: the whole row sums to the heads.
+          double sum = 0;
+          for (int i = 0; i < width; i++) {
+            sum += pattern[i];
+          }
+          assertEquals(Math.round(sum), sum, 1e-4, p + ": each head's probabilities sum to 1");
+        }
       } else if (p.component() == HookPoint.Component.LM) {
         assertEquals(t.length(), rows, p.toString());
       } else {

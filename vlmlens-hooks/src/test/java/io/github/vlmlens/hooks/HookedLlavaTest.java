@@ -73,10 +73,10 @@ class HookedLlavaTest {
     assertEquals("tiny", vlm.name());
     assertEquals(HookedLlava.DEFAULT_TEMPLATE_TEXT, vlm.promptFormat().template());
     List<HookPoint> points = vlm.hookPoints();
-    // vision.0, vision.1 x 6 (hidden state -2 of a 2-layer tower needs only layer 1: resid_pre,
-    // attn_z, attn_out, resid_mid, mlp_out, resid_post), projector.out, lm.0, lm.1..3 x 8 (the
-    // same plus attn_scores and attn_pattern).
-    assertEquals(1 + 6 + 1 + 1 + 8 * N, points.size());
+    // vision.0, vision.1 x 8 (hidden state -2 of a 2-layer tower needs only layer 1: resid_pre,
+    // attn_scores, attn_pattern, attn_z, attn_out, resid_mid, mlp_out, resid_post),
+    // projector.out, lm.0, lm.1..3 x 8.
+    assertEquals(1 + 8 + 1 + 1 + 8 * N, points.size());
     assertEquals(HookPoint.visionResid(0), points.get(0));
     assertTrue(points.contains(HookPoint.projectorOut()));
     assertFalse(points.contains(HookPoint.visionResid(2)));

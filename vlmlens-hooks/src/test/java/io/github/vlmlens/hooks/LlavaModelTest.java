@@ -66,9 +66,12 @@ class LlavaModelTest {
               pixels(sub, 1, 1),
               (p, a) -> {
                 visited.add(p);
-                if (p.isAttentionMap()) {
+                if (p.isAttentionMap() && p.component() == HookPoint.Component.LM) {
                   // [batch, heads, queries, keys]
                   assertEquals(new Shape(1, 4, ids.length, ids.length), a.getShape(), p.toString());
+                } else if (p.isAttentionMap()) {
+                  // [images, heads, patches + 1, patches + 1]
+                  assertEquals(a.getShape().get(2), a.getShape().get(3), p.toString());
                 } else {
                   long width = p.component() == HookPoint.Component.VISION ? 32 : 64;
                   assertEquals(width, a.getShape().get(2), p.toString());

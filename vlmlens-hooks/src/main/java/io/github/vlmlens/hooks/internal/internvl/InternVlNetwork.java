@@ -154,7 +154,7 @@ final class InternVlNetwork implements AutoCloseable {
     embedTokens = g(LM + "embed_tokens.weight");
     finalNorm = g(LM + "norm.weight");
     lmHead = config.tieWordEmbeddings() ? embedTokens : g(LM_HEAD);
-    visionPoints = LayerPoints.visionStack(v.numHiddenLayers());
+    visionPoints = LayerPoints.visionStackWithMaps(v.numHiddenLayers());
     lmPoints = LayerPoints.lmStack(layers.length);
     visionScale = (float) Math.pow(v.headDim(), -0.5);
   }

@@ -151,6 +151,10 @@ final class BatchTap implements ForwardTap {
    * each asked query row's {@code [heads, keys]} (the sample's own keys only) to the host.
    */
   private NDArray applyMap(HookPoint point, NDArray act, List<Work> ws) {
+    if (point.component() == HookPoint.Component.VISION) {
+      captureVisionMap(point, act, ws);
+      return act;
+    }
     Shape sh = act.getShape();
     int b = (int) sh.get(0);
     int heads = (int) sh.get(1);
@@ -304,6 +308,36 @@ final class BatchTap implements ForwardTap {
       rows[i] = base + positions[i];
     }
     return rows;
+  }
+
+  /**
+   * Captures of a vision tower's attention map {@code [images, heads, S, S]} (every image S rows):
+   * the row of vision position {@code q} of a sample is {@code visionBase + q} once the map is laid
+   * out as {@code [images * S, heads * S]}.
+   */
+  private void captureVisionMap(HookPoint point, NDArray act, List<Work> ws) {
+    Shape sh = act.getShape();
+    long heads = sh.get(1);
+    long keys = sh.get(3);
+    int width = (int) (heads * keys);
+    NDArray rowsView = null;
+    for (Work w : ws) {
+      if (w.capture == null) {
+        continue;
+      }
+      if (w.capture.length == 0) {
+        captured.get(w.sample).add(Activations.of(point, w.capture, width, new float[0]));
+        continue;
+      }
+      if (rowsView == null) {
+        rowsView = act.transpose(0, 2, 1, 3).reshape(-1, heads * keys);
+      }
+      long[] rows = rowIndexes(w.capture, w.sample.visionBase);
+      NDArray got = rowsView.get(act.getManager().create(rows));
+      captured
+          .get(w.sample)
+          .add(Activations.of(point, w.capture, width, got.toType(DataType.FLOAT32, false).toFloatArray()));
+    }
   }
 
   /**

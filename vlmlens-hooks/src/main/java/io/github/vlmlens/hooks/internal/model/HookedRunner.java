@@ -70,7 +70,15 @@ public final class HookedRunner {
 
   /** A sample's row width at a point: attention maps hold {@code heads * keys} per query. */
   private int widthAt(Sample s, HookPoint p) {
-    return p.isAttentionMap() ? arch.heads(p.component()) * s.length : arch.width(p);
+    if (!p.isAttentionMap()) {
+      return arch.width(p);
+    }
+    if (p.component() == HookPoint.Component.VISION) {
+      // Keys are the rows of one image; every image of a batched tower has as many.
+      int perImage = s.images == 0 ? 0 : s.encoded.rows(HookPoint.Component.VISION) / s.images;
+      return arch.heads(HookPoint.Component.VISION) * perImage;
+    }
+    return arch.heads(p.component()) * s.length;
   }
 
   /**

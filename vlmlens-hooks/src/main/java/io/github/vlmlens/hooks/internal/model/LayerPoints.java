@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * The hook points of one transformer block, in the order a block visits them: {@code resid_pre},
  * {@code attn_scores}, {@code attn_pattern}, {@code attn_z}, {@code attn_out}, {@code resid_mid},
- * {@code mlp_out}, {@code resid_post}. Vision blocks have no attention-map points.
+ * {@code mlp_out}, {@code resid_post}. Vision blocks have attention-map points only where the
+ * tower attends within each image in one batched call (CLIP, SigLIP, InternViT).
  */
 public final class LayerPoints {
   public final HookPoint residPre;
@@ -48,6 +49,23 @@ public final class LayerPoints {
   /** A vision block's points (no attention maps). */
   public static LayerPoints vision(int layer) {
     return new LayerPoints(HookPoint.Component.VISION, layer, false);
+  }
+
+  /**
+   * A vision block's points with attention maps, for towers that attend within each image in one
+   * batched call ({@code [images, heads, S, S]}, every image the same length S).
+   */
+  public static LayerPoints visionWithMaps(int layer) {
+    return new LayerPoints(HookPoint.Component.VISION, layer, true);
+  }
+
+  /** Vision points {@code 1..layers} with attention maps, indexed by layer (index 0 unused). */
+  public static LayerPoints[] visionStackWithMaps(int layers) {
+    LayerPoints[] out = new LayerPoints[layers + 1];
+    for (int l = 1; l <= layers; l++) {
+      out[l] = visionWithMaps(l);
+    }
+    return out;
   }
 
   /** Points {@code 1..layers} of a stack, as an array indexed by layer (index 0 unused). */

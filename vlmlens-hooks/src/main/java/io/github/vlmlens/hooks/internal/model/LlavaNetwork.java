@@ -214,7 +214,7 @@ public final class LlavaNetwork implements AutoCloseable {
     textAct = t.hiddenAct();
     Ops.checkActivation("text hidden_act", textAct);
 
-    visionPoints = LayerPoints.visionStack(lv);
+    visionPoints = LayerPoints.visionStackWithMaps(lv);
     lmPoints = LayerPoints.lmStack(layers.length);
     blockSettings =
         new LlamaBlock.Settings(

@@ -67,7 +67,7 @@ public final class SiglipTower {
     }
     this.postW = params.get(prefix + "post_layernorm.weight");
     this.postB = params.get(prefix + "post_layernorm.bias");
-    this.points = LayerPoints.visionStack(layersRun);
+    this.points = LayerPoints.visionStackWithMaps(layersRun);
     this.scale = (float) Math.pow(config.headDim(), -0.5);
     this.eps = (float) config.layerNormEps();
   }
