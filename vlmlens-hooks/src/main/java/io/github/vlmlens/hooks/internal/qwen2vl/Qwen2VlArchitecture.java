@@ -119,7 +119,14 @@ public final class Qwen2VlArchitecture implements Architecture {
                 .flatMap(t -> t.promptFormat("<|image_pad|>"))
                 .orElse(PromptFormat.of(SYSTEM_TEMPLATE));
     Path tokenizerJson = dir.resolve("tokenizer.json");
-    LlavaTokenizer tokenizer = LlavaTokenizer.load(tokenizerJson, config.imageTokenId(), processor::imageTokens);
+    LlavaTokenizer.VisualTokens visual =
+        new LlavaTokenizer.VisualTokens(
+            "", "", config.videoTokenId(),
+            in -> in.isVideo()
+                ? processor.videoFrameTokens(in.images())
+                : in.images().stream().mapToInt(processor::imageTokens).toArray());
+    LlavaTokenizer tokenizer =
+        LlavaTokenizer.load(tokenizerJson, config.imageTokenId(), processor::imageTokens, visual);
     NDManager manager = null;
     try {
       if (tokenizer.vocabSize() > config.text().vocabSize()) {
@@ -224,16 +231,10 @@ public final class Qwen2VlArchitecture implements Architecture {
 
   @Override
   public Tokenization tokenize(VlmInput input) {
-    refuseVideo(input);
     return tokenizer.tokenize(input);
   }
 
-  private static void refuseVideo(VlmInput input) {
-    if (input.isVideo()) {
-      throw new IllegalArgumentException(
-          "video input is not supported for Qwen2-VL / Qwen2.5-VL yet; pass the frames as images");
-    }
-  }
+
 
   @Override
   public int answerTokenId(String word) {
@@ -297,35 +298,47 @@ public final class Qwen2VlArchitecture implements Architecture {
 
   @Override
   public Encoded encode(VlmInput input, Tokenization tokenization) {
-    refuseVideo(input);
     int[] ids = tokenization.ids();
     int vocab = config.text().vocabSize();
-    int imageTokens = 0;
+    int visualToken = input.isVideo() ? config.videoTokenId() : config.imageTokenId();
+    int visualTokens = 0;
     for (int i = 0; i < ids.length; i++) {
       if (ids[i] < 0 || ids[i] >= vocab) {
         throw new IllegalArgumentException(
             "token id " + ids[i] + " at position " + i + " is outside the vocabulary of " + vocab);
       }
-      if (ids[i] == config.imageTokenId()) {
-        imageTokens++;
+      if (ids[i] == visualToken) {
+        visualTokens++;
       }
     }
     int unit = config.vision().spatialMergeSize() * config.vision().spatialMergeSize();
     List<Qwen2VlImageProcessor.Patches> images = new ArrayList<>();
+    if (input.isVideo()) {
+      images.add(processor.processVideo(input.images()));
+    } else {
+      for (RgbImage img : input.images()) {
+        images.add(processor.process(img));
+      }
+    }
     List<int[]> grids = new ArrayList<>();
     int features = 0;
-    for (RgbImage img : input.images()) {
-      Qwen2VlImageProcessor.Patches p = processor.process(img);
-      images.add(p);
+    for (Qwen2VlImageProcessor.Patches p : images) {
       grids.add(new int[] {p.t(), p.h(), p.w()});
       features += p.count() / unit;
     }
-    if (features != imageTokens) {
+    if (features != visualTokens) {
       throw new IllegalArgumentException(
-          "Image features and image tokens do not match: tokens: " + imageTokens + ", features: " + features);
+          (input.isVideo() ? "Video" : "Image") + " features and " + (input.isVideo() ? "video" : "image")
+              + " tokens do not match: tokens: " + visualTokens + ", features: " + features);
     }
+    // Qwen2.5-VL spaces a video's temporal patches by seconds x tokens_per_second (HF's default 2
+    // fps: temporal_patch_size / 2 seconds a patch); Qwen2-VL by one.
+    double[] interval =
+        input.isVideo() && config.isQwen25()
+            ? new double[] {config.vision().temporalPatchSize() / 2.0 * config.vision().tokensPerSecond()}
+            : null;
     int[][] positions =
-        Qwen2VlRope.positionIds(ids, config.imageTokenId(), grids, config.vision().spatialMergeSize(), null);
+        Qwen2VlRope.positionIds(ids, visualToken, grids, config.vision().spatialMergeSize(), interval);
     return new QwenEncoded(ids, images, positions, unit);
   }
 
@@ -380,7 +393,7 @@ public final class Qwen2VlArchitecture implements Architecture {
           positions[a][s * length + t] = q.positions[a][t];
           next = Math.max(next, q.positions[a][t] + 1);
         }
-        if (q.ids[t] == config.imageTokenId()) {
+        if (q.ids[t] == config.imageTokenId() || q.ids[t] == config.videoTokenId()) {
           imageRows.add((long) s * length + t);
         }
       }

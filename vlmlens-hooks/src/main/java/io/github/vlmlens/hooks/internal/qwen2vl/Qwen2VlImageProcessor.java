@@ -253,6 +253,46 @@ public final class Qwen2VlImageProcessor {
     return patchify(new float[][][] {planes}, s[0], s[1]);
   }
 
+  /**
+   * The pixel rows and grid {@code (t, h, w)} of a video's frames: every frame resized to the size
+   * {@code smart_resize} gives the first, frames grouped in temporal patches (the last frame
+   * repeated to fill the final group), as Qwen2-VL's image processor treats {@code videos}.
+   *
+   * @throws IllegalArgumentException when the frames differ in size or there are none
+   */
+  public Patches processVideo(java.util.List<RgbImage> frames) {
+    if (frames.isEmpty()) {
+      throw new IllegalArgumentException("a video needs at least one frame");
+    }
+    RgbImage first = frames.get(0);
+    float[][][] planes = new float[frames.size()][][];
+    for (int i = 0; i < planes.length; i++) {
+      RgbImage f = frames.get(i);
+      if (f.width() != first.width() || f.height() != first.height()) {
+        throw new IllegalArgumentException(
+            "video frame " + i + " is " + f.width() + "x" + f.height() + " but frame 0 is " + first.width()
+                + "x" + first.height() + "; a video's frames share one size");
+      }
+      planes[i] = normalizedPlanes(f);
+    }
+    int[] s = resizedSize(first.height(), first.width());
+    return patchify(planes, s[0], s[1]);
+  }
+
+  /**
+   * The visual tokens each frame of a video carries: a temporal patch's merged tokens go to its
+   * first frame, the other frames of the patch carry none.
+   */
+  public int[] videoFrameTokens(java.util.List<RgbImage> frames) {
+    int[] s = resizedSize(frames.get(0).height(), frames.get(0).width());
+    int perPatch = (s[0] / patchSize) * (s[1] / patchSize) / (mergeSize * mergeSize);
+    int[] out = new int[frames.size()];
+    for (int i = 0; i < out.length; i += temporalPatchSize) {
+      out[i] = perPatch;
+    }
+    return out;
+  }
+
   /** Resize, rescale and normalise: three {@code float32} planes, row-major. */
   private float[][] normalizedPlanes(RgbImage image) {
     int w = image.width();

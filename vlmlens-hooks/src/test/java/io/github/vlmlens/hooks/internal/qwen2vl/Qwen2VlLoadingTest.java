@@ -133,7 +133,7 @@ class Qwen2VlLoadingTest {
   }
 
   @Test
-  void mismatchedImageTokensAndVideoAreRefused() {
+  void mismatchedImageTokensAreRefused() {
     assumeTrue(QwenFixture.find(FAMILY) != null, "fixture not generated yet");
     try (QwenFixture fx = QwenFixture.open(FAMILY);
         Qwen2VlArchitecture arch = Qwen2VlArchitecture.load(fx.checkpoint(), fx.config(), LoadOptions.defaults())) {
@@ -142,9 +142,9 @@ class Qwen2VlLoadingTest {
       VlmInput big = small.withImages(List.of(RgbImage.black(112, 56)));
       String m = assertThrows(IllegalArgumentException.class, () -> arch.encode(big, tok)).getMessage();
       assertTrue(m.contains("tokens: 6") && m.contains("features: 8"), m);
-      VlmInput video = VlmInput.ofVideo(List.of(RgbImage.black(56, 56), RgbImage.black(56, 56)), "<video> what?");
-      m = assertThrows(IllegalArgumentException.class, () -> arch.tokenize(video)).getMessage();
-      assertTrue(m.contains("video"), m);
+      VlmInput mixed = VlmInput.ofVideo(List.of(RgbImage.black(56, 56), RgbImage.black(84, 56)), "<video> what?");
+      m = assertThrows(IllegalArgumentException.class, () -> arch.encode(mixed, arch.tokenize(mixed))).getMessage();
+      assertTrue(m.contains("share one size"), m);
     }
   }
 
