@@ -19,7 +19,7 @@ import io.github.vlmlens.hooks.internal.io.ImagePreprocessor;
 import io.github.vlmlens.hooks.internal.io.LlavaTokenizer;
 import io.github.vlmlens.hooks.internal.io.WeightsFingerprint;
 import io.github.vlmlens.hooks.internal.llava.LlavaArchitecture;
-import io.github.vlmlens.hooks.internal.model.HookedRunner;
+import io.github.vlmlens.hooks.internal.model.HookedModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,7 +58,8 @@ public final class HookedLlava implements HookedVlm {
   private final LlavaTokenizer tokenizer;
   private final String name;
   private final LlavaArchitecture arch;
-  private final HookedRunner runner;
+  /** Runs the architecture: the one implementation of the run contract every family shares. */
+  private final HookedModel delegate;
 
   static {
     io.github.vlmlens.hooks.internal.model.ArchitectureAccess.register(HookedLlava.class, v -> ((HookedLlava) v).arch);
@@ -87,7 +88,7 @@ public final class HookedLlava implements HookedVlm {
               + " tokens but the model's vocabulary has " + model.config().text().vocabSize());
     }
     this.arch = new LlavaArchitecture(model, model.network(), ownsModel, tokenizer, preprocessor, format);
-    this.runner = new HookedRunner(arch, model.options().maxBatchSize());
+    this.delegate = new HookedModel(arch, name, model.options().maxBatchSize());
   }
 
   /** Loads a checkpoint directory with the default options (CPU, float32). */
@@ -218,7 +219,7 @@ public final class HookedLlava implements HookedVlm {
    */
   @Override
   public List<HookPoint> hookPoints() {
-    return runner.hookPoints();
+    return delegate.hookPoints();
   }
 
   @Override
@@ -247,39 +248,28 @@ public final class HookedLlava implements HookedVlm {
 
   @Override
   public List<RunResult> runAll(List<RunRequest> requests) {
-    checkOpen();
-    return io.github.vlmlens.hooks.internal.model.FiniteCheck.check(this, runner::runAll, requests, runner.runAll(requests));
-  }
-
-  private volatile boolean closed;
-
-  private void checkOpen() {
-    if (closed) {
-      throw new IllegalStateException("model '" + name + "' is closed; load it again to run it");
-    }
+    return delegate.runAll(requests);
   }
 
   @Override
   public Generation generate(VlmInput input, GenerateSpec spec) {
-    checkOpen();
-    return runner.generate(input, spec);
+    return delegate.generate(input, spec);
   }
 
   @Override
   public float[][] unembed(float[][] residuals) {
-    return runner.unembed(residuals);
+    return delegate.unembed(residuals);
   }
 
   @Override
   public String tokenText(int id) {
-    return runner.tokenText(id);
+    return delegate.tokenText(id);
   }
 
   /** Frees the tokenizer, and the model when this object loaded it. */
   @Override
   public void close() {
-    closed = true;
-    arch.close();
+    delegate.close();
   }
 
   @Override

@@ -20,7 +20,7 @@ import java.nio.file.Paths;
  * {@code vlmlens.fixtures} names.
  */
 public final class HfFixture implements AutoCloseable {
-  static final JsonMapper MAPPER = JsonMapper.builder().build();
+  public static final JsonMapper MAPPER = JsonMapper.builder().build();
 
   public final String family;
   public final Path dir;

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class CliTest {
-  private static String[] run(String... args) {
+  /** Runs the tool in-process: {exit code, standard output, standard error}. */
+  static String[] run(String... args) {
     CommandLine cl = VlmlensCli.commandLine();
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();

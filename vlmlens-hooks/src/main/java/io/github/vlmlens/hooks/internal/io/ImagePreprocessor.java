@@ -306,13 +306,7 @@ public final class ImagePreprocessor {
     Objects.requireNonNull(image, "image");
     int w = image.width();
     int h = image.height();
-    int[] packed = image.pixels();
-    int[][] planes = new int[3][w * h];
-    for (int i = 0; i < packed.length; i++) {
-      planes[0][i] = (packed[i] >> 16) & 0xFF;
-      planes[1][i] = (packed[i] >> 8) & 0xFF;
-      planes[2][i] = packed[i] & 0xFF;
-    }
+    int[][] planes = planes(image);
     if (doResize) {
       int[] target = resizeTarget(h, w);
       int th = target[0];
@@ -347,6 +341,18 @@ public final class ImagePreprocessor {
       }
     }
     return out;
+  }
+
+  /** An image as three 8-bit planes (R, G, B), each row-major. */
+  public static int[][] planes(RgbImage image) {
+    int[] packed = image.pixels();
+    int[][] planes = new int[3][packed.length];
+    for (int i = 0; i < packed.length; i++) {
+      planes[0][i] = (packed[i] >> 16) & 0xFF;
+      planes[1][i] = (packed[i] >> 8) & 0xFF;
+      planes[2][i] = packed[i] & 0xFF;
+    }
+    return planes;
   }
 
   /** The {@code {height, width}} the resize produces for an input of that size. */

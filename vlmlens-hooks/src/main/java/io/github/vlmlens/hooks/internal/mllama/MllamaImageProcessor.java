@@ -3,6 +3,7 @@ package io.github.vlmlens.hooks.internal.mllama;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.vlmlens.core.RgbImage;
 import io.github.vlmlens.hooks.internal.model.ConfigReader;
+import io.github.vlmlens.hooks.internal.io.ImagePreprocessor;
 import io.github.vlmlens.hooks.internal.siglip.FixedSizeImages;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -161,7 +162,7 @@ public final class MllamaImageProcessor {
     int ch = grid[0] * tileSize;
     int cw = grid[1] * tileSize;
     int[] size = fitToCanvas(h, w, ch, cw, tileSize);
-    int[][] planes = base.resize(FixedSizeImages.planes(image), w, h, size[1], size[0]);
+    int[][] planes = base.resize(ImagePreprocessor.planes(image), w, h, size[1], size[0]);
     int[][] padded = new int[3][ch * cw];
     for (int c = 0; c < 3; c++) {
       for (int y = 0; y < size[0]; y++) {

@@ -18,7 +18,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 
 /**
  * The LLaVA forward pass (CLIP vision tower, projector, Llama decoder) on raw {@code NDArray}
@@ -316,7 +315,7 @@ public final class LlavaNetwork implements AutoCloseable {
     hs[0] = x;
     for (int l = 1; l <= visionDepth; l++) {
       final int layer = l;
-      x = scoped(x, in -> visionLayer(layer, in, tap));
+      x = Ops.scoped(x, in -> visionLayer(layer, in, tap));
       hs[l] = x;
     }
     NDList selected = new NDList();
@@ -479,7 +478,7 @@ public final class LlavaNetwork implements AutoCloseable {
     for (int l = from + 1; l <= to; l++) {
       final int layer = l;
       x =
-          scoped(
+          Ops.scoped(
               x,
               in ->
                   LlamaBlock.forward(
@@ -491,17 +490,6 @@ public final class LlavaNetwork implements AutoCloseable {
   /** The final RMSNorm and the head: logits {@code [..., vocab]} for hidden states {@code [..., hidden]}. */
   public NDArray logits(NDArray hidden) {
     return Ops.linear(Ops.rmsNorm(hidden, finalNorm, rmsEps), lmHead, null);
-  }
-
-  /** Runs {@code body} on {@code x} in a scratch manager; only the result survives. */
-  private static NDArray scoped(NDArray x, UnaryOperator<NDArray> body) {
-    NDManager outer = x.getManager();
-    try (NDManager scratch = outer.newSubManager()) {
-      x.tempAttach(scratch);
-      NDArray out = body.apply(x);
-      out.attach(outer);
-      return out;
-    }
   }
 
   private synchronized CachedTables tables(int length) {

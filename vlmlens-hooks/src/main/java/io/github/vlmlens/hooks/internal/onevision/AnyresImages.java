@@ -1,6 +1,7 @@
 package io.github.vlmlens.hooks.internal.onevision;
 
 import io.github.vlmlens.core.RgbImage;
+import io.github.vlmlens.hooks.internal.io.ImagePreprocessor;
 import io.github.vlmlens.hooks.internal.siglip.FixedSizeImages;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -61,7 +62,7 @@ public final class AnyresImages {
   public Tiles tiles(RgbImage image, boolean anyres) {
     int h = image.height();
     int w = image.width();
-    int[][] planes = FixedSizeImages.planes(image);
+    int[][] planes = ImagePreprocessor.planes(image);
     int size = tiles.height();
     List<float[]> out = new ArrayList<>();
     if (!anyres) {

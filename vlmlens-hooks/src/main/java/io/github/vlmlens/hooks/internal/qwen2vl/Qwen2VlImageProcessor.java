@@ -297,13 +297,7 @@ public final class Qwen2VlImageProcessor {
   private float[][] normalizedPlanes(RgbImage image) {
     int w = image.width();
     int h = image.height();
-    int[] packed = image.pixels();
-    int[][] planes = new int[3][w * h];
-    for (int i = 0; i < packed.length; i++) {
-      planes[0][i] = (packed[i] >> 16) & 0xFF;
-      planes[1][i] = (packed[i] >> 8) & 0xFF;
-      planes[2][i] = packed[i] & 0xFF;
-    }
+    int[][] planes = ImagePreprocessor.planes(image);
     int[] s = resizedSize(h, w);
     if (s[0] % (patchSize * mergeSize) != 0 || s[1] % (patchSize * mergeSize) != 0) {
       throw new IllegalArgumentException(

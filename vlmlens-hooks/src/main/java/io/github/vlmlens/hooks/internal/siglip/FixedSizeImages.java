@@ -165,18 +165,6 @@ public final class FixedSizeImages {
     return mean.clone();
   }
 
-  /** An image as three 8-bit planes (R, G, B), row-major. */
-  public static int[][] planes(RgbImage image) {
-    int[] packed = image.pixels();
-    int[][] planes = new int[3][packed.length];
-    for (int i = 0; i < packed.length; i++) {
-      planes[0][i] = (packed[i] >> 16) & 0xFF;
-      planes[1][i] = (packed[i] >> 8) & 0xFF;
-      planes[2][i] = packed[i] & 0xFF;
-    }
-    return planes;
-  }
-
   /** Resizes three planes with this processor's filter (a copy when the size is unchanged). */
   public int[][] resize(int[][] planes, int w, int h, int tw, int th) {
     int[][] out = new int[planes.length][];
@@ -207,7 +195,7 @@ public final class FixedSizeImages {
    * @throws IllegalArgumentException when resizing is off and the image has another size
    */
   public float[] process(RgbImage image) {
-    int[][] p = planes(image);
+    int[][] p = ImagePreprocessor.planes(image);
     if (doResize) {
       p = resize(p, image.width(), image.height(), width, height);
     } else if (image.width() != width || image.height() != height) {

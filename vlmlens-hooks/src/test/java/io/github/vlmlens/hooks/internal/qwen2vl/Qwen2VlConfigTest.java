@@ -1,5 +1,6 @@
 package io.github.vlmlens.hooks.internal.qwen2vl;
 
+import io.github.vlmlens.hooks.HfFixture;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,7 +18,7 @@ class Qwen2VlConfigTest {
 
   /** A transformers-5 Qwen2-VL config (nested text_config, rope_parameters). */
   static ObjectNode v5() {
-    return (ObjectNode) QwenFixture.MAPPER.valueToTree(java.util.Map.of(
+    return (ObjectNode) HfFixture.MAPPER.valueToTree(java.util.Map.of(
         "model_type", "qwen2_vl",
         "image_token_id", 90,
         "video_token_id", 91,

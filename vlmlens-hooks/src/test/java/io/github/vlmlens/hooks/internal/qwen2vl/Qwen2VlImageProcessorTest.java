@@ -1,5 +1,6 @@
 package io.github.vlmlens.hooks.internal.qwen2vl;
 
+import io.github.vlmlens.hooks.HfFixture;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -36,7 +37,7 @@ class Qwen2VlImageProcessorTest {
   }
 
   private static ObjectNode settings() {
-    ObjectNode n = QwenFixture.MAPPER.createObjectNode();
+    ObjectNode n = HfFixture.MAPPER.createObjectNode();
     n.put("min_pixels", 3136).put("max_pixels", 6272).put("patch_size", 14).put("merge_size", 2)
         .put("temporal_patch_size", 2);
     return n;
@@ -48,7 +49,7 @@ class Qwen2VlImageProcessorTest {
     assertEquals(3136, p.minPixels());
     assertEquals(6272, p.maxPixels());
     // transformers 5: size {shortest_edge, longest_edge}; min_pixels overrides it.
-    ObjectNode s = QwenFixture.MAPPER.createObjectNode();
+    ObjectNode s = HfFixture.MAPPER.createObjectNode();
     s.putObject("size").put("shortest_edge", 100).put("longest_edge", 5000);
     assertEquals(5000, Qwen2VlImageProcessor.parse(s, "x").maxPixels());
     s.put("min_pixels", 200);

@@ -1,5 +1,6 @@
 package io.github.vlmlens.hooks.internal.qwen2vl;
 
+import io.github.vlmlens.hooks.HfFixture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -76,8 +77,8 @@ class Qwen2VlLoadingTest {
 
   @Test
   void transformers5KeyLayoutLoadsTheSame(@TempDir Path tmp) throws IOException {
-    assumeTrue(QwenFixture.find(FAMILY) != null, "fixture not generated yet");
-    try (QwenFixture fx = QwenFixture.open(FAMILY)) {
+    assumeTrue(HfFixture.find(FAMILY) != null, "fixture not generated yet");
+    try (HfFixture fx = HfFixture.open(FAMILY)) {
       Path dir = rewrite(fx.checkpoint(), tmp.resolve("v5"), Qwen2VlLoadingTest::transformers5, Map.of());
       try (SafetensorsCheckpoint c = SafetensorsCheckpoint.open(dir)) {
         // SafetensorsCheckpoint's canonical form of model.language_model.* is language_model.model.*.
@@ -85,8 +86,8 @@ class Qwen2VlLoadingTest {
         assertTrue(c.names().stream().anyMatch(n -> n.startsWith("model.visual.")), "" + c.names());
       }
       try (Qwen2VlArchitecture arch = Qwen2VlArchitecture.load(dir, fx.config(), LoadOptions.defaults())) {
-        float[] logits = Qwen2VlParityTest.forward(arch, fx.input(), new Qwen2VlParityTest.Recorder());
-        double d = QwenFixture.maxAbsDiff(fx.floats("logits"), logits);
+        float[] logits = Qwen2VlParityTest.forward(arch, fx.input("<|image_pad|>"), new Qwen2VlParityTest.Recorder());
+        double d = HfFixture.maxAbsDiff(fx.floats("logits"), logits);
         assertTrue(d <= 1e-4, "logits differ by " + d);
       }
     }
@@ -94,8 +95,8 @@ class Qwen2VlLoadingTest {
 
   @Test
   void tensorProblemsAreNamed(@TempDir Path tmp) throws IOException {
-    assumeTrue(QwenFixture.find(FAMILY) != null, "fixture not generated yet");
-    try (QwenFixture fx = QwenFixture.open(FAMILY)) {
+    assumeTrue(HfFixture.find(FAMILY) != null, "fixture not generated yet");
+    try (HfFixture fx = HfFixture.open(FAMILY)) {
       Path dir =
           rewrite(
               fx.checkpoint(), tmp.resolve("bad"),
@@ -113,13 +114,13 @@ class Qwen2VlLoadingTest {
 
   @Test
   void promptFormatFollowsTheChatTemplateUnlessGiven() {
-    assumeTrue(QwenFixture.find(FAMILY) != null, "fixture not generated yet");
-    try (QwenFixture fx = QwenFixture.open(FAMILY)) {
+    assumeTrue(HfFixture.find(FAMILY) != null, "fixture not generated yet");
+    try (HfFixture fx = HfFixture.open(FAMILY)) {
       try (Qwen2VlArchitecture arch = Qwen2VlArchitecture.load(fx.checkpoint(), fx.config(), LoadOptions.defaults())) {
         // The Qwen2-VL chat template adds "You are a helpful assistant." before the first user message.
         assertEquals(Qwen2VlArchitecture.SYSTEM_TEMPLATE, arch.promptFormat().template());
-        VlmInput in = arch.promptFormat().input(fx.input().images().get(0), "Is the dog to the left or right of the cat?");
-        assertTrue(in.prompt().endsWith(fx.input().prompt()), in.prompt());
+        VlmInput in = arch.promptFormat().input(fx.input("<|image_pad|>").images().get(0), "Is the dog to the left or right of the cat?");
+        assertTrue(in.prompt().endsWith(fx.input("<|image_pad|>").prompt()), in.prompt());
         Tokenization tok = arch.tokenize(in);
         assertEquals(tok.lastPosition(), tok.length() - 1);
         assertEquals("Ċ", tok.tokens().get(tok.length() - 1));
@@ -134,10 +135,10 @@ class Qwen2VlLoadingTest {
 
   @Test
   void mismatchedImageTokensAreRefused() {
-    assumeTrue(QwenFixture.find(FAMILY) != null, "fixture not generated yet");
-    try (QwenFixture fx = QwenFixture.open(FAMILY);
+    assumeTrue(HfFixture.find(FAMILY) != null, "fixture not generated yet");
+    try (HfFixture fx = HfFixture.open(FAMILY);
         Qwen2VlArchitecture arch = Qwen2VlArchitecture.load(fx.checkpoint(), fx.config(), LoadOptions.defaults())) {
-      VlmInput small = fx.input();
+      VlmInput small = fx.input("<|image_pad|>");
       Tokenization tok = arch.tokenize(small);
       VlmInput big = small.withImages(List.of(RgbImage.black(112, 56)));
       String m = assertThrows(IllegalArgumentException.class, () -> arch.encode(big, tok)).getMessage();
@@ -150,13 +151,13 @@ class Qwen2VlLoadingTest {
 
   @Test
   void loadsThroughHookedVlmsOnceRegistered() {
-    assumeTrue(QwenFixture.find(FAMILY) != null, "fixture not generated yet");
+    assumeTrue(HfFixture.find(FAMILY) != null, "fixture not generated yet");
     assumeTrue(HookedVlms.supportedModelTypes().contains(FAMILY), "Qwen2VlProvider not registered yet");
-    try (QwenFixture fx = QwenFixture.open(FAMILY); HookedVlm vlm = HookedVlms.load(fx.checkpoint())) {
-      float[] last = vlm.run(fx.input(), RunSpec.builder().logits(RunSpec.LogitsMode.LAST).build()).lastLogits();
+    try (HfFixture fx = HfFixture.open(FAMILY); HookedVlm vlm = HookedVlms.load(fx.checkpoint())) {
+      float[] last = vlm.run(fx.input("<|image_pad|>"), RunSpec.builder().logits(RunSpec.LogitsMode.LAST).build()).lastLogits();
       float[] ref = fx.floats("logits");
       float[] refLast = java.util.Arrays.copyOfRange(ref, ref.length - last.length, ref.length);
-      double d = QwenFixture.maxAbsDiff(refLast, last);
+      double d = HfFixture.maxAbsDiff(refLast, last);
       assertTrue(d <= 1e-4, "last logits differ by " + d);
     }
   }

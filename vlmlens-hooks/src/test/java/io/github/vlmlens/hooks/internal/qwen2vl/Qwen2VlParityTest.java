@@ -1,5 +1,6 @@
 package io.github.vlmlens.hooks.internal.qwen2vl;
 
+import io.github.vlmlens.hooks.HfFixture;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -64,7 +65,7 @@ class Qwen2VlParityTest {
   }
 
   private static void close(String family, String what, float[] expected, float[] actual) {
-    double d = QwenFixture.maxAbsDiff(expected, actual);
+    double d = HfFixture.maxAbsDiff(expected, actual);
     report(family, what, d);
     assertTrue(d <= TOL, family + " " + what + ": max abs diff " + d);
   }
@@ -72,10 +73,10 @@ class Qwen2VlParityTest {
   @ParameterizedTest
   @ValueSource(strings = {"qwen2_vl", "qwen2_5_vl"})
   void matchesHuggingFace(String family) {
-    assumeTrue(QwenFixture.find(family) != null, "fixture " + family + " not generated yet");
-    try (QwenFixture fx = QwenFixture.open(family);
+    assumeTrue(HfFixture.find(family) != null, "fixture " + family + " not generated yet");
+    try (HfFixture fx = HfFixture.open(family);
         Qwen2VlArchitecture arch = Qwen2VlArchitecture.load(fx.checkpoint(), fx.config(), LoadOptions.defaults())) {
-      VlmInput input = fx.input();
+      VlmInput input = fx.input("<|image_pad|>");
       Tokenization tok = arch.tokenize(input);
       assertArrayEquals(fx.ints("input_ids"), tok.ids(), "input ids");
       Qwen2VlImageProcessor.Patches px = arch.processor().process(input.images().get(0));
@@ -99,7 +100,7 @@ class Qwen2VlParityTest {
       double worstVision = 0;
       for (int l = 1; l <= depth; l++) {
         float[] e = fx.floats("vision_block_" + (l - 1));
-        double d = QwenFixture.maxAbsDiff(e, rec.seen.get(HookPoint.visionResid(l)));
+        double d = HfFixture.maxAbsDiff(e, rec.seen.get(HookPoint.visionResid(l)));
         worstVision = Math.max(worstVision, d);
         assertTrue(d <= TOL, family + " vision block " + l + ": " + d);
       }
@@ -108,7 +109,7 @@ class Qwen2VlParityTest {
       double worstLm = 0;
       for (int l = 0; l <= arch.numLayers(); l++) {
         float[] e = fx.floats("lm_hidden_" + l);
-        double d = QwenFixture.maxAbsDiff(e, rec.seen.get(HookPoint.lmResid(l)));
+        double d = HfFixture.maxAbsDiff(e, rec.seen.get(HookPoint.lmResid(l)));
         worstLm = Math.max(worstLm, d);
         assertTrue(d <= TOL, family + " lm.resid_post " + l + ": " + d);
       }
@@ -116,7 +117,7 @@ class Qwen2VlParityTest {
       float[] ref = fx.floats("logits");
       close(family, "logits (all positions)", ref, logits);
       assertArrayEquals(
-          QwenFixture.argmaxRows(ref, arch.vocabSize()), QwenFixture.argmaxRows(logits, arch.vocabSize()), "argmax");
+          HfFixture.argmaxRows(ref, arch.vocabSize()), HfFixture.argmaxRows(logits, arch.vocabSize()), "argmax");
 
       // Text only.
       VlmInput text = fx.textInput();
@@ -128,10 +129,10 @@ class Qwen2VlParityTest {
   @ParameterizedTest
   @ValueSource(strings = {"qwen2_vl", "qwen2_5_vl"})
   void paddedBatchAndResumeLeaveLogitsUnchanged(String family) {
-    assumeTrue(QwenFixture.find(family) != null, "fixture " + family + " not generated yet");
-    try (QwenFixture fx = QwenFixture.open(family);
+    assumeTrue(HfFixture.find(family) != null, "fixture " + family + " not generated yet");
+    try (HfFixture fx = HfFixture.open(family);
         Qwen2VlArchitecture arch = Qwen2VlArchitecture.load(fx.checkpoint(), fx.config(), LoadOptions.defaults())) {
-      VlmInput image = fx.input();
+      VlmInput image = fx.input("<|image_pad|>");
       VlmInput text = fx.textInput();
       Tokenization ti = arch.tokenize(image);
       Tokenization tt = arch.tokenize(text);
@@ -162,15 +163,15 @@ class Qwen2VlParityTest {
   @ParameterizedTest
   @ValueSource(strings = {"qwen2_vl", "qwen2_5_vl"})
   void transformers4ConfigLoadsTheSame(String family) {
-    assumeTrue(QwenFixture.find(family) != null, "fixture " + family + " not generated yet");
-    try (QwenFixture fx = QwenFixture.open(family)) {
+    assumeTrue(HfFixture.find(family) != null, "fixture " + family + " not generated yet");
+    try (HfFixture fx = HfFixture.open(family)) {
       JsonNode v4 =
           java.nio.file.Files.isRegularFile(fx.checkpoint().resolve("config.v4.json"))
-              ? QwenFixture.json(fx.checkpoint().resolve("config.v4.json"))
+              ? HfFixture.json(fx.checkpoint().resolve("config.v4.json"))
               : toTransformers4(fx.config());
       assertTrue(v4.has("rope_theta") || v4.path("text_config").has("rope_theta"), "a v4-form config: " + v4);
       try (Qwen2VlArchitecture arch = Qwen2VlArchitecture.load(fx.checkpoint(), v4, LoadOptions.defaults())) {
-        close(family, "logits, transformers-4 config", fx.floats("logits"), forward(arch, fx.input(), new Recorder()));
+        close(family, "logits, transformers-4 config", fx.floats("logits"), forward(arch, fx.input("<|image_pad|>"), new Recorder()));
       }
     }
   }
@@ -198,8 +199,8 @@ class Qwen2VlParityTest {
   @ParameterizedTest
   @ValueSource(strings = {"qwen2_vl", "qwen2_5_vl"})
   void providerRunsThroughTheRunner(String family) {
-    assumeTrue(QwenFixture.find(family) != null, "fixture " + family + " not generated yet");
-    try (QwenFixture fx = QwenFixture.open(family);
+    assumeTrue(HfFixture.find(family) != null, "fixture " + family + " not generated yet");
+    try (HfFixture fx = HfFixture.open(family);
         HookedVlm vlm = new Qwen2VlProvider().load(fx.checkpoint(), fx.config(), LoadOptions.defaults())) {
       int depth = ((io.github.vlmlens.hooks.internal.model.HookedModel) vlm).architecture() instanceof Qwen2VlArchitecture a
           ? a.config().vision().depth()
@@ -211,7 +212,7 @@ class Qwen2VlParityTest {
               .capture(HookPoint.lmResid(1), Positions.all())
               .logits(RunSpec.LogitsMode.ALL)
               .build();
-      List<RunResult> rs = vlm.runBatch(List.of(fx.textInput(), fx.input()), spec);
+      List<RunResult> rs = vlm.runBatch(List.of(fx.textInput(), fx.input("<|image_pad|>")), spec);
       RunResult r = rs.get(1);
       float[][] all = r.allLogits();
       List<float[]> rows = new ArrayList<>(Arrays.asList(all));
