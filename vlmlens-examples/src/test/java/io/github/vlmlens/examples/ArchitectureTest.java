@@ -56,7 +56,7 @@ class ArchitectureTest {
 
   @Test
   void everyModuleIsImported() {
-    for (String m : List.of("core", "hooks", "spatial", "temporal", "examples")) {
+    for (String m : List.of("core", "hooks", "spatial", "temporal", "tiny", "examples")) {
       if (classes.stream().noneMatch(c -> c.getPackageName().startsWith(ROOT + "." + m))) {
         throw new AssertionError("no classes of module " + m + " were imported");
       }
@@ -69,7 +69,8 @@ class ArchitectureTest {
         .that().resideInAPackage(ROOT + ".core..")
         .should().dependOnClassesThat()
         .resideInAnyPackage(
-            "ai.djl..", ROOT + ".hooks..", ROOT + ".spatial..", ROOT + ".temporal..", ROOT + ".examples..")
+            "ai.djl..", ROOT + ".hooks..", ROOT + ".spatial..", ROOT + ".temporal..", ROOT + ".tiny..",
+            ROOT + ".examples..")
         .check(classes);
   }
 
@@ -78,7 +79,7 @@ class ArchitectureTest {
     noClasses()
         .that().resideInAnyPackage(ROOT + ".spatial..", ROOT + ".temporal..")
         .should().dependOnClassesThat()
-        .resideInAnyPackage("ai.djl..", ROOT + ".hooks..", ROOT + ".examples..")
+        .resideInAnyPackage("ai.djl..", ROOT + ".hooks..", ROOT + ".tiny..", ROOT + ".examples..")
         .check(classes);
     noClasses().that().resideInAPackage(ROOT + ".spatial..")
         .should().dependOnClassesThat().resideInAPackage(ROOT + ".temporal..")
@@ -93,13 +94,24 @@ class ArchitectureTest {
     noClasses()
         .that().resideInAPackage(ROOT + ".hooks..")
         .should().dependOnClassesThat()
-        .resideInAnyPackage(ROOT + ".spatial..", ROOT + ".temporal..", ROOT + ".examples..")
+        .resideInAnyPackage(ROOT + ".spatial..", ROOT + ".temporal..", ROOT + ".tiny..", ROOT + ".examples..")
+        .check(classes);
+  }
+
+  /** The bundled models' module is a library: hooks and core only, no analyses, no command line. */
+  @Test
+  void tinyModelsDependOnHooksAndCoreOnly() {
+    noClasses()
+        .that().resideInAPackage(ROOT + ".tiny..")
+        .should().dependOnClassesThat()
+        .resideInAnyPackage(ROOT + ".spatial..", ROOT + ".temporal..", ROOT + ".examples..", "picocli..",
+            "org.slf4j.simple..")
         .check(classes);
   }
 
   @Test
   void internalPackagesAreNotUsedOutsideTheirModule() {
-    for (String m : List.of("core", "hooks", "spatial", "temporal", "examples")) {
+    for (String m : List.of("core", "hooks", "spatial", "temporal", "tiny", "examples")) {
       noClasses()
           .that().resideOutsideOfPackage(ROOT + "." + m + "..")
           .should().dependOnClassesThat().resideInAPackage(ROOT + "." + m + "..internal..")

@@ -5,14 +5,13 @@ import io.github.vlmlens.core.HookedVlm;
 import io.github.vlmlens.core.analysis.SwapExperiment;
 import io.github.vlmlens.core.analysis.SwapSample;
 import io.github.vlmlens.core.analysis.SweepCost;
-import io.github.vlmlens.examples.tiny.TinyVlm;
-import io.github.vlmlens.hooks.HookedLlava;
 import io.github.vlmlens.hooks.LoadOptions;
 import io.github.vlmlens.examples.tiny.TinyVlmRecipe;
 import io.github.vlmlens.spatial.scene.Placement;
 import io.github.vlmlens.spatial.scene.QuestionAxis;
 import io.github.vlmlens.spatial.scene.SceneSplit;
 import io.github.vlmlens.spatial.swap.SpatialSwapSamples;
+import io.github.vlmlens.tiny.TinyVlm;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -37,7 +36,7 @@ public final class SwapCostBenchmark {
     // The backend's batch cap (LoadOptions default 8) raised to the experiment's batch size, so that
     // both the reference forwards and one layer's resumed runs of a group run as full batches.
     LoadOptions options = LoadOptions.builder().optMaxBatchSize(SwapExperiment.DEFAULT_BATCH_SIZE).build();
-    try (HookedVlm vlm = HookedLlava.load(TinyVlm.checkpointDir(), options)) {
+    try (HookedVlm vlm = TinyVlm.load(options)) {
       List<Placement> p =
           TinyVlmRecipe.split()
               .sampler(SceneSplit.Part.HELD_OUT_PAIRS)

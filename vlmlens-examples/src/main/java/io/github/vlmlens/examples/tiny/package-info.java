@@ -1,9 +1,10 @@
 /**
- * The bundled tiny models: the image VLM (its recipe {@link io.github.vlmlens.examples.tiny.TinyVlmRecipe},
- * its training program {@link io.github.vlmlens.examples.tiny.TrainTinyVlm} and the one-call loader
- * {@link io.github.vlmlens.examples.tiny.TinyVlm}) and the video VLM
- * ({@link io.github.vlmlens.examples.tiny.TinyVideoVlmRecipe},
- * {@link io.github.vlmlens.examples.tiny.TrainTinyVideoVlm},
- * {@link io.github.vlmlens.examples.tiny.TinyVideoVlm}), which share one optimisation loop.
+ * How the bundled tiny models are made: the image VLM's recipe
+ * ({@link io.github.vlmlens.examples.tiny.TinyVlmRecipe}) and training program
+ * ({@link io.github.vlmlens.examples.tiny.TrainTinyVlm}, {@code vlmlens train-tiny}), the video
+ * VLM's ({@link io.github.vlmlens.examples.tiny.TinyVideoVlmRecipe},
+ * {@link io.github.vlmlens.examples.tiny.TrainTinyVideoVlm}, {@code vlmlens train-tiny-video}),
+ * which share one optimisation loop. The trained checkpoints and their loaders
+ * ({@code io.github.vlmlens.tiny.TinyVlm}, {@code TinyVideoVlm}) are in {@code vlmlens-tiny}.
  */
 package io.github.vlmlens.examples.tiny;

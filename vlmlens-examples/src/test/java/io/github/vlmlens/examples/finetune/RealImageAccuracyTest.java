@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.vlmlens.core.HookedVlm;
-import io.github.vlmlens.examples.tiny.TinyVlm;
 import io.github.vlmlens.spatial.real.RealDataset;
 import io.github.vlmlens.spatial.real.RealDatasets;
 import io.github.vlmlens.spatial.real.SyntheticCoco;
+import io.github.vlmlens.tiny.TinyVlm;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.vlmlens.core.HookedVlm;
 import io.github.vlmlens.core.analysis.Estimate;
-import io.github.vlmlens.examples.tiny.TinyVlm;
 import io.github.vlmlens.spatial.ids.ExtractedIds;
 import io.github.vlmlens.spatial.ids.IdConfig;
 import io.github.vlmlens.spatial.ids.IdExtractionResult;
@@ -17,6 +16,7 @@ import io.github.vlmlens.spatial.steer.SteerConfig;
 import io.github.vlmlens.spatial.steer.Steering;
 import io.github.vlmlens.spatial.steer.SteeringMode;
 import io.github.vlmlens.spatial.steer.SteeringResult;
+import io.github.vlmlens.tiny.TinyVlm;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -3,11 +3,11 @@ package io.github.vlmlens.examples.readme;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.vlmlens.examples.tiny.TinyVlm;
 import io.github.vlmlens.spatial.scene.GridCell;
 import io.github.vlmlens.spatial.scene.GridSpec;
 import io.github.vlmlens.spatial.scene.ObjectLibrary;
 import io.github.vlmlens.spatial.scene.Placement;
+import io.github.vlmlens.tiny.TinyVlm;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.lang.reflect.Method;
@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every Java block of the README compiles as written, and runs: on the bundled tiny VLM (where the
- * first look's patch must flip the answer) and on the Hugging Face-made fixtures.
+ * first look's patch must flip the answer, and the tiny look, with nothing but library code, must
+ * answer its scene) and on the Hugging Face-made fixtures.
  */
 class ReadmeSnippetsTest {
   static final Path README = Path.of("..", "README.md");
@@ -93,6 +94,17 @@ class ReadmeSnippetsTest {
             "Is the ball to the left or right of the star?", "ball");
     assertTrue(out.contains("plain:   left"), out);
     assertTrue(out.contains("patched: right"), out);
+  }
+
+  @Test
+  void theTinyLookRunsTheTinyModelFromLibraryCode() throws Exception {
+    String out = runMain("TinyLook");
+    Matcher m = Pattern.compile("P\\(left\\) = ([0-9.]+), P\\(right\\) = ([0-9.]+)").matcher(out);
+    assertTrue(m.find(), out);
+    double left = Double.parseDouble(m.group(1));
+    double right = Double.parseDouble(m.group(2));
+    // the ball (column 0) is left of the star (column 3): the model says so, and not by a hair
+    assertTrue(left > 0.9 && right < 0.1 && left + right <= 1.0005, out);
   }
 
   @Test

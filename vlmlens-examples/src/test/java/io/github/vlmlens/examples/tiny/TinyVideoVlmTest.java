@@ -10,6 +10,7 @@ import io.github.vlmlens.core.Tokenization;
 import io.github.vlmlens.core.VlmInput;
 import io.github.vlmlens.temporal.video.ObjectVideo;
 import io.github.vlmlens.temporal.video.VideoSampler;
+import io.github.vlmlens.tiny.TinyVideoVlm;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;

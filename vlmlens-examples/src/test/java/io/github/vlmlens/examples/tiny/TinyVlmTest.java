@@ -8,6 +8,7 @@ import io.github.vlmlens.core.HookedVlm;
 import io.github.vlmlens.hooks.HookedLlava;
 import io.github.vlmlens.spatial.scene.QuestionAxis;
 import io.github.vlmlens.spatial.scene.SceneSplit;
+import io.github.vlmlens.tiny.TinyVlm;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,4 +1,4 @@
-package io.github.vlmlens.examples.tiny;
+package io.github.vlmlens.tiny;
 
 import io.github.vlmlens.core.API;
 import io.github.vlmlens.core.HookedVlm;
@@ -16,14 +16,15 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
- * The tiny LLaVA-style VLM that ships with vlmlens, trained by {@link TrainTinyVlm} on the
- * synthetic grid scenes of {@code vlmlens-spatial}. It goes through exactly the same loading code
- * as a real Hugging Face checkpoint.
+ * The tiny LLaVA-style VLM that ships with vlmlens (64 px images of a 4 x 4 grid, a word-level
+ * lowercase vocabulary, prompt {@code <image>\n{question}}), trained by {@code TrainTinyVlm}
+ * ({@code vlmlens-examples}) on the synthetic grid scenes of {@code vlmlens-spatial}. It goes
+ * through exactly the same loading code as a real Hugging Face checkpoint.
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class TinyVlm {
   /** The classpath folder holding the bundled checkpoint. */
-  public static final String RESOURCE_DIR = "/io/github/vlmlens/examples/tiny/";
+  public static final String RESOURCE_DIR = "/io/github/vlmlens/tiny/image/";
 
   /** The files of the bundled checkpoint, in the Hugging Face layout. */
   public static final List<String> FILES =
@@ -38,7 +39,12 @@ public final class TinyVlm {
 
   /** Loads the bundled tiny VLM on the CPU in float32. */
   public static HookedVlm load() {
-    return HookedLlava.load(checkpointDir(), LoadOptions.builder().build());
+    return load(LoadOptions.builder().build());
+  }
+
+  /** Loads the bundled tiny VLM with these options (device, data type). */
+  public static HookedVlm load(LoadOptions options) {
+    return HookedLlava.load(checkpointDir(), options);
   }
 
   /**
@@ -49,7 +55,7 @@ public final class TinyVlm {
    * @throws IllegalStateException when the jar does not hold the checkpoint
    */
   public static Path checkpointDir() {
-    return unpack(RESOURCE_DIR, "vlmlens-tiny-", "TrainTinyVlm");
+    return unpack(RESOURCE_DIR, "vlmlens-tiny-", "train-tiny");
   }
 
   /**
@@ -64,7 +70,8 @@ public final class TinyVlm {
           if (in == null) {
             throw new IllegalStateException(
                 "the bundled checkpoint is missing " + resourceDir + f
-                    + " on the classpath; train it with " + trainer);
+                    + " on the classpath (vlmlens-tiny's jar is incomplete; `vlmlens " + trainer
+                    + " --out DIR` trains one into a directory)");
           }
           hasher.putString(f, StandardCharsets.UTF_8).putBytes(in.readAllBytes());
         }
