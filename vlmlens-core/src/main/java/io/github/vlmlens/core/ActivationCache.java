@@ -3,6 +3,8 @@ package io.github.vlmlens.core;
 import com.google.common.collect.ImmutableSortedMap;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -13,12 +15,14 @@ import java.util.stream.Collectors;
  */
 @API(status = API.Status.STABLE, since = "0.1.0")
 public final class ActivationCache {
-  private static final ActivationCache EMPTY = new ActivationCache(ImmutableSortedMap.of());
+  private static final ActivationCache EMPTY = new ActivationCache(ImmutableSortedMap.of(), null);
 
   private final ImmutableSortedMap<HookPoint, Activations> byPoint;
+  private final String input;
 
-  private ActivationCache(ImmutableSortedMap<HookPoint, Activations> byPoint) {
+  private ActivationCache(ImmutableSortedMap<HookPoint, Activations> byPoint, String input) {
     this.byPoint = byPoint;
+    this.input = input;
   }
 
   /** A cache with nothing in it. */
@@ -38,7 +42,7 @@ public final class ActivationCache {
         throw new IllegalArgumentException("two activations for " + a.point());
       }
     }
-    return new ActivationCache(ImmutableSortedMap.copyOf(m));
+    return new ActivationCache(ImmutableSortedMap.copyOf(m), null);
   }
 
   /** The hook points held, in model order. */
@@ -83,7 +87,23 @@ public final class ActivationCache {
         throw new IllegalArgumentException("both caches hold " + a.point());
       }
     }
-    return new ActivationCache(ImmutableSortedMap.copyOf(m));
+    String in = other.byPoint.isEmpty() ? input : byPoint.isEmpty() ? other.input
+        : Objects.equals(input, other.input) ? input : null;
+    return new ActivationCache(ImmutableSortedMap.copyOf(m), in);
+  }
+
+  /**
+   * The {@link VlmInput#fingerprint() fingerprint} of the input a model run captured this cache
+   * from; empty for a cache assembled with {@link #of} (or joined from two inputs' caches).
+   * Resuming a run from a cache of another input is refused.
+   */
+  public Optional<String> inputFingerprint() {
+    return Optional.ofNullable(input);
+  }
+
+  /** This cache, stamped as captured from the input with the given {@link VlmInput#fingerprint()}. */
+  public ActivationCache fromInput(String inputFingerprint) {
+    return new ActivationCache(byPoint, Objects.requireNonNull(inputFingerprint, "inputFingerprint"));
   }
 
   /** The number of hook points held. */

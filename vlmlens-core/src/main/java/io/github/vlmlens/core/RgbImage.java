@@ -116,6 +116,11 @@ public final class RgbImage {
     return rgb.clone();
   }
 
+  /** The pixels without a copy, for this package's hashing; never modified. */
+  int[] pixelsView() {
+    return rgb;
+  }
+
   /** An AWT copy of this image ({@code TYPE_INT_RGB}). */
   public BufferedImage toBufferedImage() {
     BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);

@@ -22,10 +22,13 @@ public final class Tokenization {
   private final int[][] imageRanges;
   private final ImmutableList<WordSpan> words;
   private final boolean[] isImage;
+  private final int unknownId;
 
   private Tokenization(
-      String prompt, int[] ids, List<String> tokens, int[][] imageRanges, List<WordSpan> words) {
+      String prompt, int[] ids, List<String> tokens, int[][] imageRanges, List<WordSpan> words,
+      int unknownId) {
     this.prompt = prompt;
+    this.unknownId = unknownId;
     this.ids = ids;
     this.tokens = ImmutableList.copyOf(tokens);
     this.imageRanges = imageRanges;
@@ -50,6 +53,20 @@ public final class Tokenization {
    */
   public static Tokenization of(
       String prompt, int[] ids, List<String> tokens, List<int[]> imageRanges, List<WordSpan> words) {
+    return of(prompt, ids, tokens, imageRanges, words, -1);
+  }
+
+  /**
+   * A tokenization whose tokenizer maps words outside its vocabulary to {@code unknownId}: a word
+   * made only of that token is then refused by {@link #word(String, int)} rather than located at
+   * the unknown token's position.
+   *
+   * @param unknownId the tokenizer's unknown-token id, or -1 when it has none
+   * @see #of(String, int[], List, List, List)
+   */
+  public static Tokenization of(
+      String prompt, int[] ids, List<String> tokens, List<int[]> imageRanges, List<WordSpan> words,
+      int unknownId) {
     Objects.requireNonNull(prompt, "prompt");
     if (ids.length != tokens.size()) {
       throw new IllegalArgumentException(
@@ -71,7 +88,7 @@ public final class Tokenization {
         throw new IllegalArgumentException("word " + w + " lies outside " + ids.length + " tokens");
       }
     }
-    return new Tokenization(prompt, ids.clone(), tokens, ranges, words);
+    return new Tokenization(prompt, ids.clone(), tokens, ranges, words, unknownId);
   }
 
   /** The prompt the word offsets refer to. */
@@ -161,13 +178,15 @@ public final class Tokenization {
    * The {@code occurrence}-th (0-based) occurrence of a word, matched exactly against the
    * prompt's words.
    *
-   * @throws IllegalArgumentException naming the word and the prompt when it is absent
+   * @throws IllegalArgumentException naming the word and the prompt when it is absent, or when
+   *     the tokenizer does not know it (its tokens are all the unknown token)
    */
   public WordSpan word(String word, int occurrence) {
     int seen = 0;
     for (WordSpan w : words) {
       if (w.text().equals(word)) {
         if (seen == occurrence) {
+          requireKnown(w);
           return w;
         }
         seen++;
@@ -191,6 +210,29 @@ public final class Tokenization {
   /** The position of the last sub-token of a word's {@code occurrence}-th occurrence (0-based). */
   public int lastSubToken(String word, int occurrence) {
     return word(word, occurrence).lastToken();
+  }
+
+  /**
+   * Checks that the tokenizer knows a word of this prompt.
+   *
+   * @throws IllegalArgumentException naming the word when its tokens are all the tokenizer's
+   *     unknown token (a word outside the vocabulary would otherwise be read at {@code <unk>})
+   */
+  public void requireKnown(WordSpan w) {
+    if (unknownId < 0) {
+      return;
+    }
+    for (int p = w.firstToken(); p <= w.lastToken(); p++) {
+      if (ids[p] != unknownId) {
+        return;
+      }
+    }
+    if (!w.text().equals(tokens.get(w.firstToken()))) {
+      throw new IllegalArgumentException(
+          "word '" + w.text() + "' is not in the tokenizer's vocabulary: it becomes the unknown token '"
+              + tokens.get(w.firstToken()) + "' (id " + unknownId + ") in \"" + prompt
+              + "\"; use a word the model knows");
+    }
   }
 
   private void checkPosition(int position) {

@@ -1,6 +1,9 @@
 package io.github.vlmlens.core;
 
 import com.google.common.collect.ImmutableList;
+import com.google.common.hash.Hasher;
+import com.google.common.hash.Hashing;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 
@@ -88,6 +91,23 @@ public final class VlmInput {
   /** The same prompt with other images (or frames), as many as before. */
   public VlmInput withImages(List<RgbImage> newImages) {
     return new VlmInput(newImages, video, prompt);
+  }
+
+  /**
+   * A fingerprint of this input (32 hex digits of a 128-bit hash of the prompt, the video flag and
+   * every image's size and pixels): equal inputs have equal fingerprints. The runner stamps
+   * captured caches with it, so that resuming from another input's cache is refused.
+   */
+  public String fingerprint() {
+    Hasher h = Hashing.murmur3_128().newHasher();
+    h.putBoolean(video).putString(prompt, StandardCharsets.UTF_8).putInt(images.size());
+    for (RgbImage im : images) {
+      h.putInt(im.width()).putInt(im.height());
+      for (int px : im.pixelsView()) {
+        h.putInt(px);
+      }
+    }
+    return h.hash().toString();
   }
 
   private static int count(String s, String sub) {

@@ -79,4 +79,39 @@ class TokenizationTest {
         IllegalArgumentException.class,
         () -> Tokenization.of("x", new int[] {1}, List.of("a"), List.of(), List.of(WordSpan.of("x", 0, 1, 0, 1))));
   }
+
+  @Test
+  void aWordOutsideTheVocabularyIsRefusedNotReadAtUnk() {
+    // "Is zeppelin left" where the tokenizer knows "Is", "left" and maps zeppelin to <unk> (id 0)
+    String prompt = "Is zeppelin left <unk>";
+    List<WordSpan> words = List.of(
+        WordSpan.of("Is", 0, 2, 0, 0), WordSpan.of("zeppelin", 3, 11, 1, 1), WordSpan.of("left", 12, 16, 2, 2),
+        WordSpan.of("<unk>", 17, 22, 3, 3));
+    Tokenization t = Tokenization.of(prompt, new int[] {5, 0, 7, 0}, List.of("Is", "<unk>", "left", "<unk>"),
+        List.of(), words, 0);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> t.lastSubToken("zeppelin"));
+    assertTrue(e.getMessage().contains("zeppelin") && e.getMessage().contains("<unk>"), e.getMessage());
+    assertEquals(2, t.lastSubToken("left"));
+    assertEquals(3, t.lastSubToken("<unk>"), "the unknown token written as itself is a word like any other");
+    // without an unknown-token id nothing is refused
+    Tokenization plain = Tokenization.of(prompt, new int[] {5, 0, 7, 0}, List.of("Is", "<unk>", "left", "<unk>"),
+        List.of(), words);
+    assertEquals(1, plain.lastSubToken("zeppelin"));
+  }
+
+  @Test
+  void inputFingerprintsSeparateImagesPromptsAndVideoAndStampCaches() {
+    RgbImage black = RgbImage.black(4, 3);
+    RgbImage dot = RgbImage.of(4, 3, new int[] {0, 0, 0, 0, 0, 0xff0000, 0, 0, 0, 0, 0, 0});
+    VlmInput a = VlmInput.of(black, "<image> Is it left?");
+    assertEquals(a.fingerprint(), VlmInput.of(RgbImage.black(4, 3), "<image> Is it left?").fingerprint());
+    assertEquals(32, a.fingerprint().length());
+    assertFalse(a.fingerprint().equals(VlmInput.of(dot, "<image> Is it left?").fingerprint()));
+    assertFalse(a.fingerprint().equals(a.withPrompt("<image> Is it right?").fingerprint()));
+    assertFalse(VlmInput.ofImages(List.of(black, dot), "<image><image> x").fingerprint()
+        .equals(VlmInput.ofVideo(List.of(black, dot), "<video> x").fingerprint()));
+    ActivationCache c = ActivationCache.of(List.of());
+    assertTrue(c.inputFingerprint().isEmpty());
+    assertEquals(a.fingerprint(), c.fromInput(a.fingerprint()).inputFingerprint().orElseThrow());
+  }
 }

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -47,8 +48,10 @@ public final class LlavaConfig {
   private final boolean multimodalProjectorBias;
   private final boolean tieWordEmbeddings;
   private final int imageSeqLength;
+  private final ImmutableList<String> defaultedKeys;
 
   private LlavaConfig(Builder b) {
+    this.defaultedKeys = ImmutableList.copyOf(b.defaultedKeys);
     this.text = Objects.requireNonNull(b.text, "text");
     this.vision = Objects.requireNonNull(b.vision, "vision");
     this.imageTokenIndex = b.imageTokenIndex;
@@ -186,6 +189,15 @@ public final class LlavaConfig {
   public int imageSeqLength() {
     return imageSeqLength;
   }
+  /**
+   * The integer keys {@code config.json} did not hold, which took Hugging Face's defaults, as
+   * {@code text_config.hidden_size=4096}; empty for a config built in code. A load whose tensors
+   * do not fit names them, so a missing key is never silently read as LLaVA-7B's size.
+   */
+  public List<String> defaultedKeys() {
+    return defaultedKeys;
+  }
+
 
   /**
    * The number of image tokens one image becomes: {@code (imageSize / patchSize)^2}, plus one for
@@ -291,11 +303,15 @@ public final class LlavaConfig {
     if (t != null && !t.isNull()) {
       r.requireObject(t, "text_config");
       b.text(parseText(t, r));
+    } else {
+      r.defaulted.add("text_config (all of LlamaConfig's defaults)");
     }
     JsonNode v = root.get("vision_config");
     if (v != null && !v.isNull()) {
       r.requireObject(v, "vision_config");
       b.vision(parseVision(v, r));
+    } else {
+      r.defaulted.add("vision_config (all of CLIP-L/14-336's defaults)");
     }
     if (root.has("image_token_index")) {
       b.imageTokenIndex(r.integer(root, "", "image_token_index", 32000));
@@ -321,6 +337,7 @@ public final class LlavaConfig {
     b.multimodalProjectorBias(r.bool(root, "", "multimodal_projector_bias", true));
     b.tieWordEmbeddings(r.bool(root, "", "tie_word_embeddings", false));
     b.imageSeqLength(r.integer(root, "", "image_seq_length", 576));
+    b.defaultedKeys = List.copyOf(r.defaulted);
     try {
       return b.build();
     } catch (IllegalArgumentException e) {
@@ -413,6 +430,8 @@ public final class LlavaConfig {
   /** Typed access to JSON keys with errors naming the source and the key. */
   private static final class Reader {
     final String source;
+    /** Integer keys absent from the file, as {@code path=default}. */
+    final List<String> defaulted = new ArrayList<>();
 
     Reader(String source) {
       this.source = source;
@@ -431,6 +450,7 @@ public final class LlavaConfig {
     int integer(JsonNode obj, String prefix, String key, int dflt) {
       JsonNode n = obj.get(key);
       if (n == null) {
+        defaulted.add(prefix + key + "=" + dflt);
         return dflt;
       }
       if (!n.isIntegralNumber() || !n.canConvertToInt()) {
@@ -527,6 +547,7 @@ public final class LlavaConfig {
     private boolean multimodalProjectorBias = true;
     private boolean tieWordEmbeddings = false;
     private Integer imageSeqLength;
+    private List<String> defaultedKeys = List.of();
 
     private Builder() {}
 

@@ -216,7 +216,11 @@ public final class LlavaModel implements AutoCloseable {
       throw new CheckpointException(
           "checkpoint " + dir + " does not match its config.json: "
               + String.join("; ", problems.subList(0, shown))
-              + (problems.size() > shown ? "; and " + (problems.size() - shown) + " more" : ""));
+              + (problems.size() > shown ? "; and " + (problems.size() - shown) + " more" : "")
+              + (config.defaultedKeys().isEmpty()
+                  ? ""
+                  : ". config.json does not set " + String.join(", ", config.defaultedKeys())
+                      + " (Hugging Face's defaults were used); set them to the checkpoint's sizes"));
     }
   }
 

@@ -225,6 +225,13 @@ public final class SwapPositions {
                 + ": \"" + t.prompt() + "\"; its words are "
                 + words.stream().map(WordSpan::text).collect(Collectors.joining(", ", "[", "]")));
       }
+      for (WordSpan w : found) {
+        try {
+          t.requireKnown(w);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("sample '" + s.id() + "', prompt of " + which + ": " + e.getMessage(), e);
+        }
+      }
       out.add(found);
     }
     return out;

@@ -497,7 +497,7 @@ public final class LlavaTokenizer implements AutoCloseable {
       }
       words.add(WordSpan.of(wordText, w[0], w[1], finalPos[first], finalPos[last]));
     }
-    return Tokenization.of(prompt, ids, tokens, ranges, words);
+    return Tokenization.of(prompt, ids, tokens, ranges, words, unknownId);
   }
 
   private static int charOffset(int[] cpToChar, int cp) {

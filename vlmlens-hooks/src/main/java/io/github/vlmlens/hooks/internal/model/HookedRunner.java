@@ -167,6 +167,13 @@ public final class HookedRunner {
         throw new IllegalArgumentException(
             where + ": cannot resume from " + p + "; the model has " + numLayers + " blocks");
       }
+      String from = spec.resumeCache().inputFingerprint().orElse(null);
+      if (from != null && !from.equals(input.fingerprint())) {
+        throw new IllegalArgumentException(
+            where + ": resume from " + p + ": the cache was captured from another input (fingerprint "
+                + from + ", this input's is " + input.fingerprint()
+                + "); resume only from a run of the same images and prompt");
+      }
       Activations a = spec.resumeCache().get(p);
       if (a.width() != hidden) {
         throw new IllegalArgumentException(
@@ -627,6 +634,7 @@ public final class HookedRunner {
         }
       }
     }
-    return RunResult.of(s.tokenization, lp, outLogits, top, topText, ActivationCache.of(caps));
+    return RunResult.of(
+        s.tokenization, lp, outLogits, top, topText, ActivationCache.of(caps).fromInput(s.input.fingerprint()));
   }
 }
