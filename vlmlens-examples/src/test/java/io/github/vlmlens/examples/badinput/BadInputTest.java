@@ -24,8 +24,6 @@ import io.github.vlmlens.examples.cli.VlmlensCli;
 import io.github.vlmlens.hooks.HookedVlms;
 import io.github.vlmlens.tiny.TinyVlm;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -125,13 +123,7 @@ class BadInputTest {
   }
 
   private static String[] cli(String... args) {
-    var cl = VlmlensCli.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int code = cl.execute(args);
-    return new String[] {Integer.toString(code), out.toString(), err.toString()};
+    return io.github.vlmlens.examples.cli.InProcessCli.run(args);
   }
 
   private static SwapSample sample(String id, String objectA, String objectB) {

@@ -13,8 +13,6 @@ import io.github.vlmlens.temporal.steer.TemporalSteerResult;
 import io.github.vlmlens.temporal.video.AnswerForm;
 import io.github.vlmlens.temporal.video.TemporalQuestion;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,20 +21,13 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class TemporalCliTest {
   private static final String[] COMMANDS = {"temporal-swap", "temporal-ids", "temporal-steer", "spatiotemporal-grid"};
   private static final String NO_SUCH = "/no/such/checkpoint";
 
   private static String[] run(String... args) {
-    CommandLine cl = VlmlensCli.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int code = cl.execute(args);
-    return new String[] {Integer.toString(code), out.toString(), err.toString()};
+    return InProcessCli.run(args);
   }
 
   private static void assertUsageError(String expected, String... args) {

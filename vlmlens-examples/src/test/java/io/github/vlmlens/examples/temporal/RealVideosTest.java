@@ -25,8 +25,6 @@ import io.github.vlmlens.temporal.video.ObjectVideo;
 import io.github.vlmlens.temporal.video.VideoSampler;
 import io.github.vlmlens.temporal.video.VideoSpec;
 import io.github.vlmlens.tiny.TinyVideoVlm;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,7 +35,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * User videos end to end on the bundled tiny video VLM: synthetic object videos written as H.264
@@ -92,13 +89,7 @@ class RealVideosTest {
   }
 
   private static String[] cli(String... args) {
-    CommandLine cl = VlmlensCli.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int code = cl.execute(args);
-    return new String[] {Integer.toString(code), out.toString(), err.toString()};
+    return io.github.vlmlens.examples.cli.InProcessCli.run(args);
   }
 
   @Test
