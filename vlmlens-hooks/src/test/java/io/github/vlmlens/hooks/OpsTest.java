@@ -8,6 +8,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.github.vlmlens.hooks.internal.model.Attention;
+import io.github.vlmlens.hooks.internal.model.LayerPoints;
 import io.github.vlmlens.hooks.internal.model.Ops;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -83,7 +85,7 @@ class OpsTest {
       }
     }
     NDArray v = m.create(vv, new Shape(1, 2, t, d));
-    float[] out = Ops.attention(q, k, v, Ops.causalMask(m, t), 0.5f).toFloatArray();
+    float[] out = attention(q, k, v, Ops.causalMask(m, t), 0.5f).toFloatArray();
     for (int h = 0; h < 4; h++) {
       int kv = h / 2;
       for (int s = 0; s < t; s++) {
@@ -93,6 +95,12 @@ class OpsTest {
         }
       }
     }
+  }
+
+  /** The shared attention with no taps, its merged heads split back to {@code [B, heads, T, d]}. */
+  private static NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask, float scale) {
+    NDArray z = Attention.attend(q, k, v, mask, scale, LayerPoints.lm(1), ForwardTap.NONE);
+    return Ops.splitHeads(z, q.getShape().get(1), q.getShape().get(3));
   }
 
   @Test
@@ -109,7 +117,7 @@ class OpsTest {
     NDArray q = m.randomNormal(new Shape(1, 1, 3, 4));
     NDArray k = m.randomNormal(new Shape(1, 1, 3, 4));
     NDArray v = m.randomNormal(new Shape(1, 1, 3, 4));
-    float[] out = Ops.attention(q, k, v, Ops.causalMask(m, 3), 0.5f).toFloatArray();
+    float[] out = attention(q, k, v, Ops.causalMask(m, 3), 0.5f).toFloatArray();
     assertArrayEquals(java.util.Arrays.copyOfRange(v.toFloatArray(), 0, 4), java.util.Arrays.copyOfRange(out, 0, 4), 1e-6f);
   }
 

@@ -9,8 +9,9 @@ import io.github.vlmlens.hooks.ForwardTap;
  * The attention every family's blocks share, with taps at its inner points: the scaled, masked
  * scores ({@code attn_scores}, float32 {@code [B, heads, T, S]}, where knockouts apply), the
  * probabilities ({@code attn_pattern}, {@code [B, heads, T, S]}) and the per-head outputs before
- * the output projection ({@code attn_z}, {@code [B, T, heads * d]}). Numerically the same as
- * {@link Ops#attention} (scores in the input dtype, mask and softmax in float32).
+ * the output projection ({@code attn_z}, {@code [B, T, heads * d]}). Scores are taken in the
+ * input dtype, the mask is added and the softmax taken in float32, as Hugging Face's eager
+ * attention does; the one implementation for text and vision towers.
  */
 public final class Attention {
   private Attention() {}

@@ -163,50 +163,6 @@ public final class Ops {
     return manager.create(m, new Shape(length, length));
   }
 
-  /**
-   * Scaled dot-product attention with grouped-query heads: {@code q} is {@code [B, heads, T, d]},
-   * {@code k} and {@code v} are {@code [B, kvHeads, S, d]}; query head {@code h} uses key-value
-   * head {@code h / (heads / kvHeads)} (Hugging Face's {@code repeat_kv}). Scores are
-   * {@code q k^T * scale}, the mask (float32, broadcast, may be null) is added in float32, the
-   * softmax is taken in float32 and cast back. Returns {@code [B, heads, T, d]}.
-   */
-  public static NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask, float scale) {
-    Shape qs = q.getShape();
-    long b = qs.get(0);
-    long heads = qs.get(1);
-    long t = qs.get(2);
-    long d = qs.get(3);
-    long kvHeads = k.getShape().get(1);
-    if (heads % kvHeads != 0) {
-      throw new IllegalArgumentException(
-          heads + " query heads are not a multiple of " + kvHeads + " key-value heads");
-    }
-    long rep = heads / kvHeads;
-    NDArray scores;
-    NDArray vv;
-    if (rep == 1) {
-      scores = q.matMul(k.transpose(0, 1, 3, 2));
-      vv = v;
-    } else {
-      NDArray q5 = q.reshape(b, kvHeads, rep, t, d);
-      scores = q5.matMul(k.expandDims(2).transpose(0, 1, 2, 4, 3));
-      vv = v.expandDims(2);
-    }
-    NDArray probs = softmaxFloat32(scores.mul(scalar(scores, scale)), mask);
-    NDArray out = probs.matMul(vv);
-    return rep == 1 ? out : out.reshape(b, heads, t, d);
-  }
-
-  /** Softmax over the last axis in float32 (after adding a float32 mask, if any), cast back. */
-  public static NDArray softmaxFloat32(NDArray scores, NDArray mask) {
-    DataType dt = scores.getDataType();
-    NDArray s = scores.toType(DataType.FLOAT32, false);
-    if (mask != null) {
-      s = s.add(mask);
-    }
-    return s.softmax(-1).toType(dt, false);
-  }
-
   /** {@code [B, T, heads * d] -> [B, heads, T, d]}. */
   public static NDArray splitHeads(NDArray x, long heads, long headDim) {
     Shape s = x.getShape();

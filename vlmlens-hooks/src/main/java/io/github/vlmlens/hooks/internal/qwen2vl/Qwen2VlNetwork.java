@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.core.Embedding;
 import io.github.vlmlens.core.HookPoint;
 import io.github.vlmlens.hooks.ForwardTap;
+import io.github.vlmlens.hooks.internal.model.Attention;
 import io.github.vlmlens.hooks.internal.model.KvCache;
 import io.github.vlmlens.hooks.internal.model.LayerPoints;
 import io.github.vlmlens.hooks.internal.model.LlamaBlock;
@@ -243,19 +244,20 @@ final class Qwen2VlNetwork implements AutoCloseable {
     NDArray k = rotate(Ops.splitHeads(qkv.get("..., " + width + ":" + 2 * width), heads, hd), in);
     NDArray val = Ops.splitHeads(qkv.get("..., " + 2 * width + ":"), heads, hd);
     int segments = in.segmentStart().length;
+    // Each image (segment) attends within itself; the tap sees z once, for all segments.
     NDArray o;
     if (segments == 1 && (b.full || in.windowMasks() == null)) {
-      o = Ops.attention(q, k, val, null, visionScale);
+      o = Attention.attend(q, k, val, null, visionScale, pts, ForwardTap.NONE);
     } else {
       NDList parts = new NDList(segments);
       for (int s = 0; s < segments; s++) {
         String slice = ":, :, " + in.segmentStart()[s] + ":" + (in.segmentStart()[s] + in.segmentLength()[s]) + ", :";
         NDArray mask = b.full || in.windowMasks() == null ? null : in.windowMasks()[s];
-        parts.add(Ops.attention(q.get(slice), k.get(slice), val.get(slice), mask, visionScale));
+        parts.add(Attention.attend(q.get(slice), k.get(slice), val.get(slice), mask, visionScale, pts, ForwardTap.NONE));
       }
-      o = NDArrays.concat(parts, 2);
+      o = NDArrays.concat(parts, 1);
     }
-    NDArray z = tap.visit(pts.z, Ops.mergeHeads(o));
+    NDArray z = tap.visit(pts.z, o);
     NDArray attnOut = tap.visit(pts.attnOut, Ops.linear(z, b.projW, b.projB));
     NDArray h = tap.visit(pts.residMid, x.add(attnOut));
     NDArray m = norm(h, b.n2W, b.n2B);
