@@ -112,62 +112,123 @@ public final class HeldOutLinearity {
       throw new IllegalArgumentException(
           n + " samples but " + label.length + " labels and " + unit.length + " fold units");
     }
-    if (folds < 2) {
-      throw new IllegalArgumentException("cross-validation needs at least 2 folds, got " + folds);
-    }
-    Map<Integer, List<Integer>> byUnit = new LinkedHashMap<>();
+    Builder b = builder(labels, n == 0 ? 0 : centred[0].length);
     for (int i = 0; i < n; i++) {
-      if (label[i] < 0 || label[i] >= labels) {
-        throw new IllegalArgumentException("sample " + i + " has label " + label[i] + " outside 0.." + (labels - 1));
+      b.add(unit[i], label[i], centred[i]);
+    }
+    return b.build(folds, seed);
+  }
+
+  /**
+   * A builder that takes the samples one by one and keeps only their sums per fold unit and
+   * label (for analyses whose samples do not fit in memory at once).
+   *
+   * @param labels the number of labels
+   * @param dim the samples' width
+   */
+  public static Builder builder(int labels, int dim) {
+    return new Builder(labels, dim);
+  }
+
+  /** Collects samples for {@link HeldOutLinearity}; single use. */
+  @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
+  public static final class Builder {
+    private final int labels;
+    private final int dim;
+    private final Map<Integer, double[][]> sums = new LinkedHashMap<>();
+    private final Map<Integer, int[]> counts = new LinkedHashMap<>();
+
+    private Builder(int labels, int dim) {
+      if (labels < 2) {
+        throw new IllegalArgumentException("linearity needs at least 2 labels, got " + labels);
       }
-      byUnit.computeIfAbsent(unit[i], u -> new ArrayList<>()).add(i);
+      this.labels = labels;
+      this.dim = dim;
     }
-    if (byUnit.size() < 2) {
-      throw new IllegalArgumentException(
-          "cross-validation needs at least 2 fold units (object pairs or centring groups), got " + byUnit.size());
-    }
-    List<Integer> units = new ArrayList<>(byUnit.keySet());
-    Collections.sort(units);
-    Collections.shuffle(units, new Random(seed));
-    int k = Math.min(folds, units.size());
-    int[] foldOf = new int[n];
-    for (int u = 0; u < units.size(); u++) {
-      for (int i : byUnit.get(units.get(u))) {
-        foldOf[i] = u % k;
+
+    /**
+     * Adds a sample.
+     *
+     * @param unit its fold unit (object pair, or centring group)
+     * @param label its label, {@code 0..labels-1}
+     * @param centred its centred activation
+     */
+    public Builder add(int unit, int label, double[] centred) {
+      if (label < 0 || label >= labels) {
+        throw new IllegalArgumentException("label " + label + " outside 0.." + (labels - 1));
       }
+      if (centred.length != dim) {
+        throw new IllegalArgumentException("a sample of width " + centred.length + " where " + dim + " was expected");
+      }
+      double[] s = sums.computeIfAbsent(unit, u -> new double[labels][dim])[label];
+      for (int d = 0; d < dim; d++) {
+        s[d] += centred[d];
+      }
+      counts.computeIfAbsent(unit, u -> new int[labels])[label]++;
+      return this;
     }
-    int dim = n == 0 ? 0 : centred[0].length;
-    double[][][] train = new double[k][][];
-    double[][][] test = new double[k][][];
-    for (int f = 0; f < k; f++) {
-      double[][] trSum = new double[labels][dim];
-      double[][] teSum = new double[labels][dim];
-      int[] trN = new int[labels];
-      int[] teN = new int[labels];
-      for (int i = 0; i < n; i++) {
-        boolean held = foldOf[i] == f;
-        double[] s = held ? teSum[label[i]] : trSum[label[i]];
-        for (int d = 0; d < dim; d++) {
-          s[d] += centred[i][d];
+
+    /** {@link #add} for float samples. */
+    public Builder add(int unit, int label, float[] centred) {
+      return add(unit, label, Vectors.of(centred));
+    }
+
+    /**
+     * Deals the units into folds (see the class comment) and forms each fold's ID tables.
+     *
+     * @param folds the largest number of folds ({@code >= 2})
+     * @param seed the seed of the dealing
+     * @throws IllegalArgumentException for fewer than two units, or a fold whose training samples
+     *     miss a label
+     */
+    public HeldOutLinearity build(int folds, long seed) {
+      if (folds < 2) {
+        throw new IllegalArgumentException("cross-validation needs at least 2 folds, got " + folds);
+      }
+      if (sums.size() < 2) {
+        throw new IllegalArgumentException(
+            "cross-validation needs at least 2 fold units (object pairs or centring groups), got " + sums.size());
+      }
+      List<Integer> units = new ArrayList<>(sums.keySet());
+      Collections.sort(units);
+      Collections.shuffle(units, new Random(seed));
+      int k = Math.min(folds, units.size());
+      double[][][] train = new double[k][][];
+      double[][][] test = new double[k][][];
+      for (int f = 0; f < k; f++) {
+        double[][] trSum = new double[labels][dim];
+        double[][] teSum = new double[labels][dim];
+        int[] trN = new int[labels];
+        int[] teN = new int[labels];
+        for (int u = 0; u < units.size(); u++) {
+          boolean held = u % k == f;
+          double[][] s = sums.get(units.get(u));
+          int[] c = counts.get(units.get(u));
+          for (int l = 0; l < labels; l++) {
+            double[] target = held ? teSum[l] : trSum[l];
+            for (int d = 0; d < dim; d++) {
+              target[d] += s[l][d];
+            }
+            if (held) {
+              teN[l] += c[l];
+            } else {
+              trN[l] += c[l];
+            }
+          }
         }
-        if (held) {
-          teN[label[i]]++;
-        } else {
-          trN[label[i]]++;
+        train[f] = new double[labels][];
+        test[f] = new double[labels][];
+        for (int l = 0; l < labels; l++) {
+          if (trN[l] == 0) {
+            throw new IllegalArgumentException(
+                "fold " + f + " of " + k + " leaves label " + l + " without training samples");
+          }
+          train[f][l] = Vectors.scale(trSum[l], 1.0 / trN[l]);
+          test[f][l] = teN[l] == 0 ? null : Vectors.scale(teSum[l], 1.0 / teN[l]);
         }
       }
-      train[f] = new double[labels][];
-      test[f] = new double[labels][];
-      for (int l = 0; l < labels; l++) {
-        if (trN[l] == 0) {
-          throw new IllegalArgumentException(
-              "fold " + f + " of " + k + " leaves label " + l + " without training samples");
-        }
-        train[f][l] = Vectors.scale(trSum[l], 1.0 / trN[l]);
-        test[f][l] = teN[l] == 0 ? null : Vectors.scale(teSum[l], 1.0 / teN[l]);
-      }
+      return new HeldOutLinearity(labels, k, train, test);
     }
-    return new HeldOutLinearity(labels, k, train, test);
   }
 
   /**

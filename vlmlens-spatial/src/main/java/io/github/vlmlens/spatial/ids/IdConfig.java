@@ -26,8 +26,10 @@ import java.util.Objects;
  * @param normalisation the axes' normalisation
  * @param plainPrompts whether to also read B under the plain prompt "Is there a {B} in the image?"
  *     (twice the runs) and compare it with the spatial prompt on the plane
- * @param shuffles the number of shuffled-cell baselines of the linearity
- * @param seed the seed of the shuffles
+ * @param shuffles the number of shuffled-cell baselines of the in-sample linearity
+ * @param permutations the number of cell relabellings of the cross-validated linearity's
+ *     permutation test (0: no test, so no layer can be called linear)
+ * @param seed the seed of the shuffles, the folds and the relabellings
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public record IdConfig(
@@ -40,6 +42,7 @@ public record IdConfig(
     AxisNormalisation normalisation,
     boolean plainPrompts,
     int shuffles,
+    int permutations,
     long seed) {
 
   /** The default number of shuffled-cell baselines. */
@@ -78,6 +81,9 @@ public record IdConfig(
     if (shuffles < 0) {
       throw new IllegalArgumentException("shuffles must be >= 0, got " + shuffles);
     }
+    if (permutations < 0) {
+      throw new IllegalArgumentException("permutations must be >= 0, got " + permutations);
+    }
   }
 
   /** The grid these settings describe. */
@@ -88,7 +94,8 @@ public record IdConfig(
   /**
    * A builder with the defaults: the tiny model's grid ({@link GridSpec#tiny()}), four built-in
    * pairs (box|ball, heart|star, cross|ring, moon|triangle as B|A), the left/right question, every
-   * layer, the paper's normalisation, plain prompts on, {@value #DEFAULT_SHUFFLES} shuffles, seed 0.
+   * layer, the paper's normalisation, plain prompts on, {@value #DEFAULT_SHUFFLES} shuffles,
+   * {@value io.github.vlmlens.core.analysis.HeldOutLinearity#DEFAULT_PERMUTATIONS} permutations, seed 0.
    */
   public static Builder builder() {
     return new Builder();
@@ -104,6 +111,7 @@ public record IdConfig(
     b.normalisation = normalisation;
     b.plainPrompts = plainPrompts;
     b.shuffles = shuffles;
+    b.permutations = permutations;
     b.seed = seed;
     return b;
   }
@@ -122,6 +130,7 @@ public record IdConfig(
     private AxisNormalisation normalisation = AxisNormalisation.PAPER;
     private boolean plainPrompts = true;
     private int shuffles = DEFAULT_SHUFFLES;
+    private int permutations = io.github.vlmlens.core.analysis.HeldOutLinearity.DEFAULT_PERMUTATIONS;
     private long seed;
 
     private Builder() {}
@@ -199,7 +208,16 @@ public record IdConfig(
       return this;
     }
 
-    /** The seed of the shuffles (default 0). */
+    /**
+     * The number of relabellings of the cross-validated linearity's permutation test (default
+     * {@value io.github.vlmlens.core.analysis.HeldOutLinearity#DEFAULT_PERMUTATIONS}; 0 for none).
+     */
+    public Builder permutations(int n) {
+      this.permutations = n;
+      return this;
+    }
+
+    /** The seed of the shuffles, folds and relabellings (default 0). */
     public Builder seed(long seed) {
       this.seed = seed;
       return this;
@@ -213,7 +231,7 @@ public record IdConfig(
     public IdConfig build() {
       return new IdConfig(
           grid.gridSize(), grid.canvasPx(), grid.sizeFractions(), pairs, question, layers,
-          normalisation, plainPrompts, shuffles, seed);
+          normalisation, plainPrompts, shuffles, permutations, seed);
     }
   }
 }

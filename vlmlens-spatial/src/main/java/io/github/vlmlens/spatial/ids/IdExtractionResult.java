@@ -1,6 +1,8 @@
 package io.github.vlmlens.spatial.ids;
 
 import io.github.vlmlens.core.API;
+import io.github.vlmlens.core.analysis.HeldOutLinearity;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -17,6 +19,17 @@ import java.util.Objects;
  * sample; beside each, the same pipeline (axes, plane, projection, fit) on IDs whose cell labels
  * were shuffled, because a 2-D fit of few points is high even for an unordered code.
  *
+ * <p>Those figures are in-sample (axes and fit chosen on the points they judge; pure noise of width
+ * 128 scores about 0.9 on cell means), so they describe and never decide. What decides is
+ * out-of-sample ({@link HeldOutLinearity}): per layer, the axes and plane are refitted on
+ * {@value HeldOutLinearity#DEFAULT_FOLDS}-fold training splits of the object pairs (of the A cells
+ * when there is one pair; folds dealt by the config's seed), an OLS fit of the training IDs'
+ * coordinates on (column, row) predicts the held-out pairs' IDs, and the pooled {@code R^2} of that
+ * prediction is {@link LayerGeometry#cvR2()}; the same pipeline on randomly relabelled cells gives
+ * its permutation p-value. {@link #linearity()} names a layer only where its cross-validated
+ * {@code R^2} beats the baseline (the random-initialised model's where {@link #randomInit()} is
+ * set, else the relabellings' mean) and {@code p < 0.05}.
+ *
  * @param model the model's name
  * @param numLayers the model's number of decoder blocks {@code N}
  * @param hiddenSize the model's hidden size
@@ -26,11 +39,18 @@ import java.util.Objects;
  * @param placementsPerPrompt the number of runs per prompt type: pairs x m^2 A cells x (m^2 - 1) B
  *     cells x sizes
  * @param geometry one entry per layer, ascending
- * @param bestLayer the layer with the highest per-sample {@code R^2}, or -1 when none is finite
+ * @param bestLayer the layer with the highest in-sample per-sample {@code R^2}, or -1 when none is
+ *     finite (where the scatter plots are drawn; descriptive, not a claim: see {@link #linearity()})
  * @param spatialScatter at the best layer, every spatial-prompt sample's uncentred activation
  *     projected on the plane (empty without plain prompts)
  * @param plainScatter the same for the plain prompts (empty without plain prompts)
  * @param idsFingerprint {@link SpatialIds#fingerprint()} of the extracted IDs
+ * @param modelFingerprint the extracting model's weights fingerprint
+ *     ({@link io.github.vlmlens.core.ModelInfo#fingerprint()})
+ * @param randomInit the random-initialised baseline whose cross-validated {@code R^2} fills
+ *     {@link LayerGeometry#randomInitCvR2()}, or {@code null} when none was run
+ * @param linearity derived, recomputed from the geometry on construction (any value passed is
+ *     ignored): the layer shown to be most linear, or -1, and the sentence that says so or why not
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public record IdExtractionResult(
@@ -45,9 +65,12 @@ public record IdExtractionResult(
     int bestLayer,
     List<Point> spatialScatter,
     List<Point> plainScatter,
-    String idsFingerprint) {
+    String idsFingerprint,
+    String modelFingerprint,
+    RandomInitBaseline randomInit,
+    HeldOutLinearity.Verdict linearity) {
 
-  /** Copies the lists. */
+  /** Copies the lists and derives {@link #linearity()}. */
   public IdExtractionResult {
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(config, "config");
@@ -55,6 +78,54 @@ public record IdExtractionResult(
     geometry = List.copyOf(geometry);
     spatialScatter = List.copyOf(spatialScatter);
     plainScatter = List.copyOf(plainScatter);
+    List<Integer> ls = new ArrayList<>();
+    double[] cv = new double[geometry.size()];
+    double[] p = new double[cv.length];
+    double[] base = new double[cv.length];
+    for (int i = 0; i < cv.length; i++) {
+      LayerGeometry g = geometry.get(i);
+      ls.add(g.layer());
+      cv[i] = g.cvR2();
+      p[i] = g.cvPValue();
+      base[i] = randomInit != null ? g.randomInitCvR2() : g.cvPermutedMean();
+    }
+    linearity = HeldOutLinearity.verdict(ls, cv, p, base, randomInit != null ? "random-init" : "shuffled");
+  }
+
+  /**
+   * The random-initialised model a result was compared with.
+   *
+   * @param model its name
+   * @param modelFingerprint its weights fingerprint (differs from the trained model's)
+   */
+  @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
+  public record RandomInitBaseline(String model, String modelFingerprint) {}
+
+  /**
+   * This result with the cross-validated {@code R^2} of the same extraction on a random-initialised
+   * copy of the model as its baseline ({@link LayerGeometry#randomInitCvR2()}), and the verdict
+   * recomputed against it.
+   *
+   * @throws IllegalArgumentException when the baseline read other layers or another config, or
+   *     comes from the same weights
+   */
+  public IdExtractionResult withRandomInitBaseline(IdExtractionResult baseline) {
+    Objects.requireNonNull(baseline, "baseline");
+    if (!baseline.layers().equals(layers) || !baseline.config().equals(config)) {
+      throw new IllegalArgumentException("the random-init baseline (layers " + baseline.layers()
+          + ") was not run with this result's config and layers " + layers);
+    }
+    if (Objects.equals(baseline.modelFingerprint(), modelFingerprint)) {
+      throw new IllegalArgumentException("the random-init baseline has the same weights fingerprint as the model ("
+          + modelFingerprint + "): its weights were not redrawn");
+    }
+    List<LayerGeometry> merged = new ArrayList<>();
+    for (int i = 0; i < geometry.size(); i++) {
+      merged.add(geometry.get(i).withRandomInitCvR2(baseline.geometry().get(i).cvR2()));
+    }
+    return new IdExtractionResult(model, numLayers, hiddenSize, layers, config, configHash, placementsPerPrompt,
+        merged, bestLayer, spatialScatter, plainScatter, idsFingerprint, modelFingerprint,
+        new RandomInitBaseline(baseline.model(), baseline.modelFingerprint()), null);
   }
 
   /** The terminal summary ({@link IdReport#summary}). */
@@ -92,6 +163,14 @@ public record IdExtractionResult(
    * @param shuffledR2CellMeansMax its maximum over them
    * @param shuffledR2PerSample the mean of {@code r2PerSample} over the shuffled baselines
    * @param shuffledR2PerSampleMax its maximum over them
+   * @param cvR2 the cross-validated {@code R^2} (axes, plane and fit from training folds of pairs,
+   *     judged on the held-out pairs' IDs; see {@link HeldOutLinearity}); NaN without a plane
+   * @param cvPValue its permutation p-value (cells relabelled, everything refitted)
+   * @param cvPermutedMean the mean cross-validated {@code R^2} over the relabellings (the shuffled
+   *     baseline)
+   * @param cvFolds the number of folds
+   * @param randomInitCvR2 the cross-validated {@code R^2} of a random-initialised copy of the model
+   *     at this layer, NaN when none was run
    * @param cells the universal IDs projected on the plane (x along the first basis vector, which
    *     is {@code h_L} normalised; y along the part of {@code v_L} orthogonal to it)
    * @param plain the plain-prompt comparison, or {@code null} when plain prompts were off
@@ -109,11 +188,23 @@ public record IdExtractionResult(
       double shuffledR2CellMeansMax,
       double shuffledR2PerSample,
       double shuffledR2PerSampleMax,
+      double cvR2,
+      double cvPValue,
+      double cvPermutedMean,
+      int cvFolds,
+      double randomInitCvR2,
       List<CellPoint> cells,
       PlainComparison plain) {
     /** Copies the list. */
     public LayerGeometry {
       cells = List.copyOf(cells);
+    }
+
+    /** This layer with another random-init baseline value. */
+    public LayerGeometry withRandomInitCvR2(double value) {
+      return new LayerGeometry(layer, horizontalNorm, verticalNorm, axisCosine, explainedVariance, r2CellMeans,
+          r2PerSample, shuffledR2CellMeans, shuffledR2CellMeansMax, shuffledR2PerSample, shuffledR2PerSampleMax,
+          cvR2, cvPValue, cvPermutedMean, cvFolds, value, cells, plain);
     }
   }
 

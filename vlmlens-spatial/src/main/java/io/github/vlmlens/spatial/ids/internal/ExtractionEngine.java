@@ -176,11 +176,11 @@ public final class ExtractionEngine {
       }
       IdAnalysis.Outcome out = IdAnalysis.analyse(
           vlm.name(), grid, hidden, layers, config.pairs(), plans, store, config.normalisation(),
-          config.plainPrompts(), config.shuffles(), config.seed());
+          config.plainPrompts(), config.shuffles(), config.permutations(), config.seed());
       IdExtractionResult result = new IdExtractionResult(
           vlm.name(), vlm.numLayers(), hidden, layers, config, hash,
           plans.stream().mapToInt(u -> u.placements().size()).sum(), out.geometry(), out.bestLayer(),
-          out.spatialScatter(), out.plainScatter(), out.ids().fingerprint());
+          out.spatialScatter(), out.plainScatter(), out.ids().fingerprint(), vlm.info().fingerprint(), null, null);
       if (outDir != null) {
         out.ids().save(outDir.resolve(SpatialIds.FILE_NAME));
         IdReport.writeAll(result, outDir);

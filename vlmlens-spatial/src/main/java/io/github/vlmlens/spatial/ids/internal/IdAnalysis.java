@@ -1,5 +1,6 @@
 package io.github.vlmlens.spatial.ids.internal;
 
+import io.github.vlmlens.core.analysis.HeldOutLinearity;
 import io.github.vlmlens.core.analysis.Linearity;
 import io.github.vlmlens.core.analysis.Vectors;
 import io.github.vlmlens.spatial.ids.AxisNormalisation;
@@ -28,7 +29,9 @@ import java.util.List;
  * <p>Then per layer: the axes of the universal table, the plane (Gram-Schmidt of {@code [h, v]}),
  * the explained variance, the cell-mean {@code R^2}, and the same for each shuffled labelling.
  * Pass 2 projects every sample on each plane for the per-sample {@code R^2}, and the plain-prompt
- * comparison.
+ * comparison; it also feeds every centred sample to {@link HeldOutLinearity}, which refits the
+ * axes and plane on training folds of object pairs (of A cells when there is one pair) and gives
+ * the cross-validated {@code R^2} on the held-out ID tables and its permutation p-value.
  */
 public final class IdAnalysis {
   /** Axes shorter than this fraction of the mean activation norm count as no axis at all. */
@@ -58,7 +61,7 @@ public final class IdAnalysis {
   public static Outcome analyse(
       String model, GridSpec grid, int hidden, List<Integer> layers, List<ObjectPair> pairs,
       List<UnitPlan> plans, UnitStore store, AxisNormalisation normalisation, boolean plain, int shuffles,
-      long seed) {
+      int permutations, long seed) {
     int m = grid.gridSize();
     int cells = grid.cellCount();
     int sizes = grid.sizeCount();
@@ -161,8 +164,13 @@ public final class IdAnalysis {
     double[][][] rawSpatial = plain ? new double[nl][samples][] : null;
     double[][][] rawPlain = plain ? new double[nl][samples][] : null;
     int[] sampleCell = new int[samples];
+    HeldOutLinearity.Builder[] heldOut = new HeldOutLinearity.Builder[nl];
+    for (int l = 0; l < nl; l++) {
+      heldOut[l] = HeldOutLinearity.builder(cells, hidden);
+    }
     int n = 0;
     for (UnitPlan u : plans) {
+      int foldUnit = np >= 2 ? u.pairIndex() : u.index();
       UnitData data = store.get(u.index());
       double[][] mu = mean(data.spatial(), nl, hidden);
       double[][] muPlain = plain ? mean(data.plain(), nl, hidden) : null;
@@ -171,6 +179,7 @@ public final class IdAnalysis {
         for (int l = 0; l < nl; l++) {
           double[] x = Vectors.of(data.spatial()[i][l]);
           double[] delta = Vectors.subtract(x, mu[l]);
+          heldOut[l].add(foldUnit, sampleCell[n], delta);
           for (int k = 0; k <= shuffles; k++) {
             if (planes[k][l] != null) {
               coords[k][l][n] = Vectors.project(delta, planes[k][l]);
@@ -218,10 +227,14 @@ public final class IdAnalysis {
             plainCoords[l], rawSpatial[l], rawPlain[l]);
       }
       double explained = basis == null ? Double.NaN : Vectors.explainedVariance(table, basis);
+      double layerScale = scale[l];
+      HeldOutLinearity.Result cv = heldOut[l].build(HeldOutLinearity.DEFAULT_FOLDS, seed).test(
+          t -> plane(AxisMath.horizontal(t, m, normalisation), AxisMath.vertical(t, m, normalisation), layerScale),
+          cellLabels, permutations, seed * 1_000_003L + layers.get(l));
       geometry.add(new LayerGeometry(
           layers.get(l), axisNorms[l][0], axisNorms[l][1], axisNorms[l][2], explained, cellR2[0][l],
           sampleR2[0], meanOf(cellR2, l, false), meanOf(cellR2, l, true), mean(sampleR2, false),
-          mean(sampleR2, true), cellPoints, pc));
+          mean(sampleR2, true), cv.cvR2(), cv.pValue(), cv.permutedMean(), cv.folds(), Double.NaN, cellPoints, pc));
       if (Double.isFinite(sampleR2[0]) && sampleR2[0] > bestR2) {
         bestR2 = sampleR2[0];
         best = l;

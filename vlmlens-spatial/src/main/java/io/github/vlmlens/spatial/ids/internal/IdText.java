@@ -24,8 +24,10 @@ public final class IdText {
         r.config().normalisation().name().toLowerCase(Locale.ROOT)));
     sb.append("R^2 of projected IDs on true (column, row) [shuffled-cell baseline: mean / max over ")
         .append(r.config().shuffles()).append(" shuffles]").append(nl);
-    sb.append(String.format(Locale.ROOT, "%5s  %7s %7s %6s %6s  %-26s  %-26s", "layer", "|h|", "|v|", "cos",
-        "var", "R^2 cell means", "R^2 per sample"));
+    sb.append("CV R^2: axes fitted on ").append(foldScheme(r)).append(", judged on the held-out IDs; p from ")
+        .append(r.config().permutations()).append(" cell relabellings; baseline: ").append(baselineName(r)).append(nl);
+    sb.append(String.format(Locale.ROOT, "%5s  %7s %7s %6s %6s  %-26s  %-26s  %7s %6s %8s", "layer", "|h|", "|v|",
+        "cos", "var", "R^2 cell means", "R^2 per sample", "CV R^2", "p", "baseline"));
     if (r.config().plainPrompts()) {
       sb.append(String.format(Locale.ROOT, "  %-9s %s", "plain R^2", "separation"));
     }
@@ -35,6 +37,7 @@ public final class IdText {
           fmt(g.verticalNorm()), fmt(g.axisCosine()), fmt(g.explainedVariance()),
           fmt(g.r2CellMeans()) + " [" + fmt(g.shuffledR2CellMeans()) + " / " + fmt(g.shuffledR2CellMeansMax()) + "]",
           fmt(g.r2PerSample()) + " [" + fmt(g.shuffledR2PerSample()) + " / " + fmt(g.shuffledR2PerSampleMax()) + "]"));
+      sb.append(String.format(Locale.ROOT, "  %7s %6s %8s", fmt(g.cvR2()), fmt(g.cvPValue()), fmt(baseline(r, g))));
       if (g.plain() != null) {
         sb.append(String.format(Locale.ROOT, "  %-9s %s", fmt(g.plain().r2PerSample()), fmt(g.plain().separation())));
       }
@@ -45,11 +48,27 @@ public final class IdText {
       sb.setLength(end);
       sb.append(nl);
     }
-    sb.append(r.bestLayer() < 0
-        ? "No layer has a plane (the IDs are zero or their axes parallel everywhere)."
-        : "Most linear per sample at layer " + r.bestLayer() + " (R^2 " + fmt(r.at(r.bestLayer()).r2PerSample())
-            + ").").append(nl);
+    sb.append(r.linearity().text()).append(nl);
     return sb.toString();
+  }
+
+  /** How the folds were formed, in words. */
+  static String foldScheme(IdExtractionResult r) {
+    return r.config().pairs().size() >= 2
+        ? "k-fold splits of the " + r.config().pairs().size() + " object pairs"
+        : "k-fold splits of the A cells (one object pair)";
+  }
+
+  /** The baseline the verdict compares with, in words. */
+  static String baselineName(IdExtractionResult r) {
+    return r.randomInit() != null
+        ? "the same extraction on " + r.randomInit().model() + " (weights redrawn, fingerprint "
+            + r.randomInit().modelFingerprint() + ")"
+        : "the relabellings' mean CV R^2 (no random-init baseline run)";
+  }
+
+  private static double baseline(IdExtractionResult r, LayerGeometry g) {
+    return r.randomInit() != null ? g.randomInitCvR2() : g.cvPermutedMean();
   }
 
   /** The report page. */
@@ -67,7 +86,13 @@ public final class IdText {
             : "the authors' script's normalisation (the paper's times m/(m+2)).")
         + " The plane is the Gram-Schmidt basis of [h, v]; R^2 is a least-squares fit of the projected coordinates"
         + " on the true (column, row), pooled over both coordinates. Shuffled baselines run the same pipeline with"
-        + " the cell labels permuted.");
+        + " the cell labels permuted. These figures are in-sample: they describe, they do not decide.");
+    p.paragraph("Out of sample: per layer the axes, plane and fit are refitted on " + foldScheme(r) + " (folds dealt"
+        + " by the seed) and judged by the R^2 of their prediction of the held-out IDs (CV R^2, negative when worse"
+        + " than none); p = (1 + #relabellings with CV R^2 >= observed) / (1 + " + r.config().permutations()
+        + "), every relabelling refitted. Baseline: " + baselineName(r) + ". A layer is called linear only where"
+        + " its CV R^2 beats the baseline and p < 0.05.");
+    p.paragraph(r.linearity().text());
     p.heading("Linearity by layer");
     p.chart(IdCharts.linearity(r));
     p.chart(IdCharts.explainedVariance(r));
@@ -77,7 +102,8 @@ public final class IdText {
           String.valueOf(g.layer()), fmt(g.horizontalNorm()), fmt(g.verticalNorm()), fmt(g.axisCosine()),
           fmt(g.explainedVariance()), fmt(g.r2CellMeans()),
           fmt(g.shuffledR2CellMeans()) + " / " + fmt(g.shuffledR2CellMeansMax()), fmt(g.r2PerSample()),
-          fmt(g.shuffledR2PerSample()) + " / " + fmt(g.shuffledR2PerSampleMax())));
+          fmt(g.shuffledR2PerSample()) + " / " + fmt(g.shuffledR2PerSampleMax()), fmt(g.cvR2()), fmt(g.cvPValue()),
+          fmt(baseline(r, g))));
       if (r.config().plainPrompts()) {
         row.add(g.plain() == null ? "-" : fmt(g.plain().r2CellMeans()));
         row.add(g.plain() == null ? "-" : fmt(g.plain().r2PerSample()));
@@ -86,7 +112,8 @@ public final class IdText {
       rows.add(row);
     }
     List<String> header = new ArrayList<>(List.of("layer", "|h|", "|v|", "cos(h, v)", "explained variance",
-        "R^2 cell means", "shuffled (mean / max)", "R^2 per sample", "shuffled (mean / max)"));
+        "R^2 cell means", "shuffled (mean / max)", "R^2 per sample", "shuffled (mean / max)", "CV R^2",
+        "permutation p", r.randomInit() != null ? "random-init CV R^2" : "relabelled CV R^2"));
     if (r.config().plainPrompts()) {
       header.addAll(List.of("plain R^2 cell means", "plain R^2 per sample", "separation"));
     }
@@ -108,7 +135,8 @@ public final class IdText {
     }
     p.heading("Settings");
     p.preformatted(toJson(r.config()));
-    p.paragraph("Config hash " + r.configHash() + "; IDs fingerprint " + r.idsFingerprint() + ".");
+    p.paragraph("Config hash " + r.configHash() + "; IDs fingerprint " + r.idsFingerprint() + "; model weights"
+        + " fingerprint " + r.modelFingerprint() + ".");
     return p.render();
   }
 

@@ -51,7 +51,7 @@ class IdAnalysisTest {
     // x = 10 a + c for A in cell a and B in cell c (row-major indices).
     UnitStore store = store(g, plans, (a, p) -> new float[] {10 * a + p.b().cell().index(2)});
     IdAnalysis.Outcome out = IdAnalysis.analyse(
-        "toy", g, 1, List.of(1), List.of(PAIR), plans, store, AxisNormalisation.PAPER, false, 2, 0);
+        "toy", g, 1, List.of(1), List.of(PAIR), plans, store, AxisNormalisation.PAPER, false, 2, 9, 0);
     SpatialIds ids = out.ids();
     // A in a: mean over the three other cells = 10 a + (6 - a) / 3, the centring mean.
     for (int a = 0; a < 4; a++) {
@@ -67,6 +67,8 @@ class IdAnalysisTest {
     // One hidden dimension: the two axes are parallel, so there is no plane and no statistic.
     LayerGeometry geo = out.geometry().get(0);
     assertTrue(Double.isNaN(geo.r2CellMeans()));
+    assertTrue(Double.isNaN(geo.cvR2()));
+    assertTrue(Double.isNaN(geo.cvPValue()));
     assertTrue(geo.cells().isEmpty());
     assertEquals(-1, out.bestLayer());
   }
@@ -82,7 +84,7 @@ class IdAnalysisTest {
         p.b().cell().row() - 0.25f * p.b().cell().column(),
         5 + 3 * a + p.sizeIndex()});
     IdAnalysis.Outcome out = IdAnalysis.analyse(
-        "linear", g, 3, List.of(2), List.of(PAIR), plans, store, AxisNormalisation.PAPER, false, 10, 4);
+        "linear", g, 3, List.of(2), List.of(PAIR), plans, store, AxisNormalisation.PAPER, false, 10, 99, 4);
     LayerGeometry geo = out.geometry().get(0);
     assertEquals(1.0, geo.r2CellMeans(), 1e-9);
     assertEquals(1.0, geo.explainedVariance(), 1e-9);
@@ -101,6 +103,93 @@ class IdAnalysisTest {
     }
     assertEquals(2, out.bestLayer());
     assertNull(geo.plain());
+    // Out of sample (one pair: folds of A cells), the exact code predicts the held-out IDs up to
+    // the shift centring per A cell leaves (each A cell's group lacks its own cell).
+    assertEquals(5, geo.cvFolds());
+    assertTrue(geo.cvR2() > 0.999 && geo.cvR2() <= 1, "CV " + geo.cvR2());
+    assertEquals(0.01, geo.cvPValue(), 1e-12);
+    assertTrue(geo.cvPermutedMean() < 0.5, "relabelled " + geo.cvPermutedMean());
+  }
+
+  /** Units of several pairs (the built-in objects), pair-major, A in every cell. */
+  private static List<ObjectPair> pairs(int n) {
+    List<ObjectPair> all = List.of(PAIR, ObjectPair.of("star", "heart"), ObjectPair.of("ring", "cross"),
+        ObjectPair.of("triangle", "moon"));
+    return all.subList(0, n);
+  }
+
+  private static List<UnitPlan> plans(GridSpec g, List<ObjectPair> pairs) {
+    ObjectLibrary lib = ObjectLibrary.builtIn();
+    List<UnitPlan> out = new ArrayList<>();
+    for (int p = 0; p < pairs.size(); p++) {
+      for (GridCell a : g.cells()) {
+        out.add(new UnitPlan(out.size(), p, pairs.get(p), a,
+            Placement.enumerateForCell(g, lib.get(pairs.get(p).a()), lib.get(pairs.get(p).b()), a)));
+      }
+    }
+    return out;
+  }
+
+  /** Every sample of {@code plans} at one layer of width {@code hidden}, drawn by {@code x(unit, placement)}. */
+  private static UnitStore store(List<UnitPlan> plans, BiFunction<UnitPlan, Placement, float[]> x) {
+    UnitStore s = UnitStore.memory();
+    for (UnitPlan u : plans) {
+      float[][][] data = new float[u.placements().size()][1][];
+      for (int k = 0; k < data.length; k++) {
+        data[k][0] = x.apply(u, u.placements().get(k));
+      }
+      s.put(u.index(), new UnitData(data, null));
+    }
+    return s;
+  }
+
+  private static float[] gaussian(java.util.Random r, int width) {
+    float[] v = new float[width];
+    for (int d = 0; d < v.length; d++) {
+      v[d] = (float) r.nextGaussian();
+    }
+    return v;
+  }
+
+  /**
+   * One layer of width 128 over 4 pairs on a 4 x 4 grid: i.i.d. N(0, 1) noise plus
+   * {@code signal * (column, row)} in the first two dimensions.
+   */
+  private static LayerGeometry noisyCode(long seed, double signal) {
+    GridSpec g = GridSpec.of(4, 64, 0.5);
+    List<ObjectPair> pairs = pairs(4);
+    List<UnitPlan> plans = plans(g, pairs);
+    java.util.Random r = new java.util.Random(seed);
+    UnitStore store = store(plans, (u, p) -> {
+      float[] v = gaussian(r, 128);
+      v[0] += (float) (signal * p.b().cell().column());
+      v[1] += (float) (signal * p.b().cell().row());
+      return v;
+    });
+    return IdAnalysis.analyse(
+        "code", g, 128, List.of(1), pairs, plans, store, AxisNormalisation.PAPER, false, 10, 199, 0)
+        .geometry().get(0);
+  }
+
+  @Test
+  void pureNoiseIsLinearInSampleButNotOutOfSample() {
+    // The measurement: i.i.d. N(0, 1) vectors of width 128, no position in them at all.
+    LayerGeometry geo = noisyCode(11, 0);
+    assertTrue(geo.r2CellMeans() > 0.5, "in-sample " + geo.r2CellMeans());
+    assertEquals(4, geo.cvFolds());
+    assertTrue(geo.cvR2() <= 0.05, "CV " + geo.cvR2());
+    assertTrue(geo.cvPValue() > 0.05, "p " + geo.cvPValue());
+    System.out.printf("spatial noise, width 128: in-sample R^2 cell means %.3f, per sample %.3f; CV R^2 %.3f,"
+        + " p %.3f%n", geo.r2CellMeans(), geo.r2PerSample(), geo.cvR2(), geo.cvPValue());
+  }
+
+  @Test
+  void aPlantedCodeUnderNoiseIsLinearOutOfSample() {
+    LayerGeometry geo = noisyCode(12, 2);
+    assertTrue(geo.cvR2() > 0.9, "CV " + geo.cvR2());
+    assertEquals(1.0 / 200, geo.cvPValue(), 1e-12);
+    System.out.printf("spatial planted code + noise, width 128: in-sample %.3f, CV R^2 %.3f, p %.3f%n",
+        geo.r2CellMeans(), geo.cvR2(), geo.cvPValue());
   }
 
   @Test
