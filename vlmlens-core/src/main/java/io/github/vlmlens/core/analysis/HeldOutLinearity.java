@@ -296,6 +296,73 @@ public final class HeldOutLinearity {
         layers.get(best), String.join(" and ", why)));
   }
 
+  /**
+   * A layer's out-of-sample figures as result records carry them.
+   */
+  @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
+  public interface Figures {
+    /** The cross-validated {@code R^2}. */
+    double cvR2();
+
+    /** Its permutation p-value. */
+    double cvPValue();
+
+    /** The mean cross-validated {@code R^2} over the relabellings. */
+    double cvPermutedMean();
+
+    /** The random-initialised model's cross-validated {@code R^2}, NaN when none was run. */
+    double randomInitCvR2();
+  }
+
+  /**
+   * {@link #verdict(List, double[], double[], double[], String)} over figures, layer by layer:
+   * against the random-init baseline when {@code randomInit}, else against the relabellings' mean.
+   */
+  public static Verdict verdict(List<Integer> layers, List<? extends Figures> figures, boolean randomInit) {
+    double[] cv = new double[figures.size()];
+    double[] p = new double[cv.length];
+    double[] base = new double[cv.length];
+    for (int i = 0; i < cv.length; i++) {
+      Figures f = figures.get(i);
+      cv[i] = f.cvR2();
+      p[i] = f.cvPValue();
+      base[i] = randomInit ? f.randomInitCvR2() : f.cvPermutedMean();
+    }
+    return verdict(layers, cv, p, base, randomInit ? "random-init" : "shuffled");
+  }
+
+  /**
+   * The random-initialised model a result was compared with.
+   *
+   * @param model its name
+   * @param modelFingerprint its weights fingerprint (differs from the trained model's)
+   */
+  @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
+  public record RandomInitBaseline(String model, String modelFingerprint) {
+    /**
+     * The baseline of a result, after checking that it is one.
+     *
+     * @param fingerprint the trained model's weights fingerprint
+     * @param setup the trained result's config and layers (anything with a meaningful equals)
+     * @param baselineModel the baseline model's name
+     * @param baselineFingerprint its weights fingerprint
+     * @param baselineSetup the baseline result's config and layers
+     * @throws IllegalArgumentException when the setups differ or the fingerprints are equal
+     */
+    public static RandomInitBaseline of(
+        String fingerprint, Object setup, String baselineModel, String baselineFingerprint, Object baselineSetup) {
+      if (!setup.equals(baselineSetup)) {
+        throw new IllegalArgumentException("the random-init baseline was run with " + baselineSetup
+            + " but the result with " + setup + "; a baseline must repeat the same analysis");
+      }
+      if (java.util.Objects.equals(fingerprint, baselineFingerprint)) {
+        throw new IllegalArgumentException("the random-init baseline has the same weights fingerprint as the model ("
+            + fingerprint + "): its weights were not redrawn");
+      }
+      return new RandomInitBaseline(baselineModel, baselineFingerprint);
+    }
+  }
+
   /** The number of folds. */
   public int folds() {
     return folds;

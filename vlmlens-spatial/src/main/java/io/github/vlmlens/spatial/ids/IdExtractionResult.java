@@ -67,7 +67,7 @@ public record IdExtractionResult(
     List<Point> plainScatter,
     String idsFingerprint,
     String modelFingerprint,
-    RandomInitBaseline randomInit,
+    HeldOutLinearity.RandomInitBaseline randomInit,
     HeldOutLinearity.Verdict linearity) {
 
   /** Copies the lists and derives {@link #linearity()}. */
@@ -78,28 +78,9 @@ public record IdExtractionResult(
     geometry = List.copyOf(geometry);
     spatialScatter = List.copyOf(spatialScatter);
     plainScatter = List.copyOf(plainScatter);
-    List<Integer> ls = new ArrayList<>();
-    double[] cv = new double[geometry.size()];
-    double[] p = new double[cv.length];
-    double[] base = new double[cv.length];
-    for (int i = 0; i < cv.length; i++) {
-      LayerGeometry g = geometry.get(i);
-      ls.add(g.layer());
-      cv[i] = g.cvR2();
-      p[i] = g.cvPValue();
-      base[i] = randomInit != null ? g.randomInitCvR2() : g.cvPermutedMean();
-    }
-    linearity = HeldOutLinearity.verdict(ls, cv, p, base, randomInit != null ? "random-init" : "shuffled");
+    linearity = HeldOutLinearity.verdict(geometry.stream().map(LayerGeometry::layer).toList(), geometry,
+        randomInit != null);
   }
-
-  /**
-   * The random-initialised model a result was compared with.
-   *
-   * @param model its name
-   * @param modelFingerprint its weights fingerprint (differs from the trained model's)
-   */
-  @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
-  public record RandomInitBaseline(String model, String modelFingerprint) {}
 
   /**
    * This result with the cross-validated {@code R^2} of the same extraction on a random-initialised
@@ -110,22 +91,15 @@ public record IdExtractionResult(
    *     comes from the same weights
    */
   public IdExtractionResult withRandomInitBaseline(IdExtractionResult baseline) {
-    Objects.requireNonNull(baseline, "baseline");
-    if (!baseline.layers().equals(layers) || !baseline.config().equals(config)) {
-      throw new IllegalArgumentException("the random-init baseline (layers " + baseline.layers()
-          + ") was not run with this result's config and layers " + layers);
-    }
-    if (Objects.equals(baseline.modelFingerprint(), modelFingerprint)) {
-      throw new IllegalArgumentException("the random-init baseline has the same weights fingerprint as the model ("
-          + modelFingerprint + "): its weights were not redrawn");
-    }
+    HeldOutLinearity.RandomInitBaseline b = HeldOutLinearity.RandomInitBaseline.of(modelFingerprint,
+        List.of(config, layers), baseline.model(), baseline.modelFingerprint(), List.of(baseline.config(),
+            baseline.layers()));
     List<LayerGeometry> merged = new ArrayList<>();
     for (int i = 0; i < geometry.size(); i++) {
       merged.add(geometry.get(i).withRandomInitCvR2(baseline.geometry().get(i).cvR2()));
     }
     return new IdExtractionResult(model, numLayers, hiddenSize, layers, config, configHash, placementsPerPrompt,
-        merged, bestLayer, spatialScatter, plainScatter, idsFingerprint, modelFingerprint,
-        new RandomInitBaseline(baseline.model(), baseline.modelFingerprint()), null);
+        merged, bestLayer, spatialScatter, plainScatter, idsFingerprint, modelFingerprint, b, null);
   }
 
   /** The terminal summary ({@link IdReport#summary}). */
@@ -194,7 +168,7 @@ public record IdExtractionResult(
       int cvFolds,
       double randomInitCvR2,
       List<CellPoint> cells,
-      PlainComparison plain) {
+      PlainComparison plain) implements HeldOutLinearity.Figures {
     /** Copies the list. */
     public LayerGeometry {
       cells = List.copyOf(cells);

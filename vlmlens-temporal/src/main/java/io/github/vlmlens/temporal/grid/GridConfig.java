@@ -19,8 +19,10 @@ import java.util.Objects;
  * @param pairs ordered object pairs {@code [subject, anchor]}
  * @param repeats how many seeded vertical positions the subject takes per column and frame
  * @param layers the layers read, ascending; empty means every layer
- * @param seed the seed of the positions and of the shuffled baseline
- * @param shuffles how many shuffles of the cell labels the baseline averages
+ * @param seed the seed of the positions, the shuffled baseline, the folds and the relabellings
+ * @param shuffles how many shuffles of the cell labels the in-sample baseline averages
+ * @param permutations how many cell relabellings the cross-validated linearity's permutation test
+ *     draws (0: no test, so no layer can be called linear)
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public record GridConfig(
@@ -30,7 +32,8 @@ public record GridConfig(
     int repeats,
     List<Integer> layers,
     long seed,
-    int shuffles) {
+    int shuffles,
+    int permutations) {
 
   /**
    * Checks and copies the settings.
@@ -68,6 +71,9 @@ public record GridConfig(
     if (shuffles < 1) {
       throw new IllegalArgumentException("shuffles must be >= 1, got " + shuffles);
     }
+    if (permutations < 0) {
+      throw new IllegalArgumentException("permutations must be >= 0, got " + permutations);
+    }
   }
 
   /** The left edge of column {@code c}. */
@@ -95,6 +101,7 @@ public record GridConfig(
     private List<Integer> layers = new ArrayList<>();
     private long seed = 0;
     private int shuffles = 10;
+    private int permutations = io.github.vlmlens.core.analysis.HeldOutLinearity.DEFAULT_PERMUTATIONS;
 
     private Builder() {}
 
@@ -142,10 +149,19 @@ public record GridConfig(
       return this;
     }
 
+    /**
+     * Relabellings of the permutation test (default
+     * {@value io.github.vlmlens.core.analysis.HeldOutLinearity#DEFAULT_PERMUTATIONS}; 0 for none).
+     */
+    public Builder permutations(int n) {
+      this.permutations = n;
+      return this;
+    }
+
     /** The config. */
     public GridConfig build() {
       List<List<VideoObject>> p = pairs != null ? pairs : TemporalIdConfig.drawPairs(ObjectPairSplit.allPairs(), 4, seed);
-      return new GridConfig(video, columns, p, repeats, layers, seed, shuffles);
+      return new GridConfig(video, columns, p, repeats, layers, seed, shuffles, permutations);
     }
   }
 }

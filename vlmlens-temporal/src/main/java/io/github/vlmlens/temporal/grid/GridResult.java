@@ -1,8 +1,10 @@
 package io.github.vlmlens.temporal.grid;
 
 import io.github.vlmlens.core.API;
+import io.github.vlmlens.core.analysis.HeldOutLinearity;
 import io.github.vlmlens.core.analysis.RunJournal;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -12,6 +14,15 @@ import java.util.Objects;
  * cosine between them, the ID grid projected onto their plane and how linearly each coordinate
  * follows its index. Immutable; serialisable with Jackson.
  *
+ * <p>The in-sample {@code R^2} figures describe only. What decides is out-of-sample
+ * ({@link io.github.vlmlens.core.analysis.HeldOutLinearity}): both axes and their plane refitted on
+ * {@value io.github.vlmlens.core.analysis.HeldOutLinearity#DEFAULT_FOLDS}-fold training splits of
+ * the pairs (of the anchor frames with one pair; dealt by the config's seed), x judged against the
+ * held-out IDs' columns and y against their frames, each with a permutation p-value from relabelled
+ * cells. {@link #spatialLinearity()} and {@link #temporalLinearity()} name a layer only where that
+ * coordinate's cross-validated {@code R^2} beats the baseline (the random-initialised model's where
+ * {@link #randomInit()} is set, else the relabellings' mean) and {@code p < 0.05}.
+ *
  * @param model the model's name
  * @param numLayers the model's number of decoder blocks
  * @param layers the layers read
@@ -19,6 +30,11 @@ import java.util.Objects;
  * @param configHash the run's identity (checked on resume)
  * @param sampleCount the number of videos run
  * @param perLayer one entry per layer, in order
+ * @param modelFingerprint the model's weights fingerprint
+ * @param randomInit the random-initialised baseline whose cross-validated {@code R^2} fills
+ *     {@link Fit#randomInitCvR2()}, or {@code null} when none was run
+ * @param spatialLinearity derived on construction (a value passed is ignored): the verdict on x
+ * @param temporalLinearity derived on construction: the verdict on y
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public record GridResult(
@@ -28,13 +44,43 @@ public record GridResult(
     GridConfig config,
     String configHash,
     int sampleCount,
-    List<GridLayer> perLayer) {
+    List<GridLayer> perLayer,
+    String modelFingerprint,
+    HeldOutLinearity.RandomInitBaseline randomInit,
+    HeldOutLinearity.Verdict spatialLinearity,
+    HeldOutLinearity.Verdict temporalLinearity) {
 
-  /** Copies the lists. */
+  /** Copies the lists and derives the verdicts. */
   public GridResult {
     Objects.requireNonNull(model, "model");
     layers = List.copyOf(layers);
     perLayer = List.copyOf(perLayer);
+    spatialLinearity = HeldOutLinearity.verdict(layers, perLayer.stream().map(GridLayer::spatial).toList(),
+        randomInit != null);
+    temporalLinearity = HeldOutLinearity.verdict(layers, perLayer.stream().map(GridLayer::temporal).toList(),
+        randomInit != null);
+  }
+
+  /**
+   * This result with the cross-validated {@code R^2} of the same grid on a random-initialised copy
+   * of the model as the baseline of both coordinates, and the verdicts recomputed against it.
+   *
+   * @throws IllegalArgumentException when the baseline read other layers or another config, or
+   *     comes from the same weights
+   */
+  public GridResult withRandomInitBaseline(GridResult baseline) {
+    HeldOutLinearity.RandomInitBaseline base = HeldOutLinearity.RandomInitBaseline.of(modelFingerprint,
+        List.of(config, layers), baseline.model(), baseline.modelFingerprint(), List.of(baseline.config(),
+            baseline.layers()));
+    List<GridLayer> merged = new ArrayList<>();
+    for (int i = 0; i < perLayer.size(); i++) {
+      GridLayer l = perLayer.get(i);
+      GridLayer b = baseline.perLayer().get(i);
+      merged.add(new GridLayer(l.layer(), l.spatialAxis(), l.temporalAxis(), l.axisCosine(), l.x(), l.y(),
+          l.spatial().withRandomInitCvR2(b.spatial().cvR2()), l.temporal().withRandomInitCvR2(b.temporal().cvR2())));
+    }
+    return new GridResult(model, numLayers, layers, config, configHash, sampleCount, merged, modelFingerprint,
+        base, null, null);
   }
 
   /**
@@ -70,9 +116,30 @@ public record GridResult(
    * @param cellMeansShuffled the baseline on cell means, cell labels shuffled within each pair and
    *     anchor frame (axes recomputed), averaged over the shuffles
    * @param samplesShuffled the baseline per sample
+   * @param cvR2 the cross-validated {@code R^2} (see the class comment); NaN without a plane
+   * @param cvPValue its permutation p-value
+   * @param cvPermutedMean the mean cross-validated {@code R^2} over the relabellings
+   * @param cvFolds the number of folds
+   * @param randomInitCvR2 the random-initialised model's cross-validated {@code R^2}, NaN when none
+   *     was run
    */
   @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
-  public record Fit(double cellMeans, double samples, double cellMeansShuffled, double samplesShuffled) {}
+  public record Fit(
+      double cellMeans,
+      double samples,
+      double cellMeansShuffled,
+      double samplesShuffled,
+      double cvR2,
+      double cvPValue,
+      double cvPermutedMean,
+      int cvFolds,
+      double randomInitCvR2) implements HeldOutLinearity.Figures {
+    /** This fit with another random-init baseline value. */
+    public Fit withRandomInitCvR2(double value) {
+      return new Fit(cellMeans, samples, cellMeansShuffled, samplesShuffled, cvR2, cvPValue, cvPermutedMean, cvFolds,
+          value);
+    }
+  }
 
   /**
    * The entry of one layer.
@@ -106,18 +173,30 @@ public record GridResult(
         model, numLayers, sampleCount, config.columns(), config.video().frames(), config.pairs().size()));
     sb.append(String.format(Locale.ROOT,
         "R^2 (cell means | per sample | shuffled means | shuffled samples); cos = cosine(spatial, temporal axis)%n"));
-    sb.append(String.format(Locale.ROOT, "%5s  %6s  %-33s  %-33s%n", "layer", "cos", "spatial x vs column",
-        "temporal y vs frame"));
+    sb.append(String.format(Locale.ROOT,
+        "CV R^2 | p | baseline: axes fitted on %s, judged on the held-out IDs; p from %d cell relabellings;"
+            + " baseline: %s%n", config.pairs().size() >= 2 ? "k-fold splits of the pairs"
+            : "k-fold splits of the anchor frames (one pair)", config.permutations(),
+        randomInit != null ? "the same grid on " + randomInit.model() + " (weights redrawn)"
+            : "the relabellings' mean CV R^2 (no random-init baseline run)"));
+    sb.append(String.format(Locale.ROOT, "%5s  %6s  %-33s  %-24s  %-33s  %-24s%n", "layer", "cos",
+        "spatial x vs column", "CV R^2 | p | baseline", "temporal y vs frame", "CV R^2 | p | baseline"));
     for (GridLayer l : perLayer) {
-      sb.append(String.format(Locale.ROOT, "%5d  %6s  %-33s  %-33s%n", l.layer(), f(l.axisCosine()),
-          fit(l.spatial()), fit(l.temporal())));
+      sb.append(String.format(Locale.ROOT, "%5d  %6s  %-33s  %-24s  %-33s  %-24s%n", l.layer(), f(l.axisCosine()),
+          fit(l.spatial()), cv(l.spatial()), fit(l.temporal()), cv(l.temporal())));
     }
+    sb.append("Spatial axis: ").append(spatialLinearity.text()).append(System.lineSeparator());
+    sb.append("Temporal axis: ").append(temporalLinearity.text()).append(System.lineSeparator());
     return sb.toString();
   }
 
   private static String fit(Fit a) {
     return f(a.cellMeans()) + " | " + f(a.samples()) + " | " + f(a.cellMeansShuffled()) + " | "
         + f(a.samplesShuffled());
+  }
+
+  private String cv(Fit a) {
+    return f(a.cvR2()) + " | " + f(a.cvPValue()) + " | " + f(randomInit != null ? a.randomInitCvR2() : a.cvPermutedMean());
   }
 
   private static String f(double v) {

@@ -160,9 +160,10 @@ public final class SpatiotemporalGrid {
         acts[i] = Vectors.of(captured[i][l]);
       }
       perLayer.add(GridAxes.analyse(layers.get(l), acts, pair, anchor, label, config.columns(), frames,
-          config.shuffles(), config.seed()));
+          config.shuffles(), config.permutations(), config.seed()));
     }
-    GridResult result = new GridResult(vlm.name(), vlm.numLayers(), layers, config, hash, n, perLayer);
+    GridResult result = new GridResult(
+        vlm.name(), vlm.numLayers(), layers, config, hash, n, perLayer, vlm.info().fingerprint(), null, null, null);
     if (outDir != null) {
       TemporalReport.writeAll(result, outDir);
     }

@@ -20,8 +20,10 @@ import java.util.Random;
  *     frame
  * @param layers the layers {@code L} read at {@code lm.L.resid_post}, ascending; empty means every
  *     layer {@code 0..N}
- * @param seed the seed of the positions and of the shuffled baseline
- * @param shuffles how many shuffles of the frame labels the baseline averages
+ * @param seed the seed of the positions, the shuffled baseline, the folds and the relabellings
+ * @param shuffles how many shuffles of the frame labels the in-sample baseline averages
+ * @param permutations how many frame relabellings the cross-validated linearity's permutation test
+ *     draws (0: no test, so no layer can be called linear)
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public record TemporalIdConfig(
@@ -30,7 +32,8 @@ public record TemporalIdConfig(
     int positionsPerFrame,
     List<Integer> layers,
     long seed,
-    int shuffles) {
+    int shuffles,
+    int permutations) {
 
   /** The default number of ordered pairs drawn when none are given. */
   public static final int DEFAULT_PAIRS = 6;
@@ -65,6 +68,9 @@ public record TemporalIdConfig(
     }
     if (shuffles < 1) {
       throw new IllegalArgumentException("shuffles must be >= 1, got " + shuffles);
+    }
+    if (permutations < 0) {
+      throw new IllegalArgumentException("permutations must be >= 0, got " + permutations);
     }
   }
 
@@ -115,6 +121,7 @@ public record TemporalIdConfig(
     private List<Integer> layers = new ArrayList<>();
     private long seed = 0;
     private int shuffles = 10;
+    private int permutations = io.github.vlmlens.core.analysis.HeldOutLinearity.DEFAULT_PERMUTATIONS;
 
     private Builder() {}
 
@@ -164,10 +171,19 @@ public record TemporalIdConfig(
       return this;
     }
 
+    /**
+     * Relabellings of the permutation test (default
+     * {@value io.github.vlmlens.core.analysis.HeldOutLinearity#DEFAULT_PERMUTATIONS}; 0 for none).
+     */
+    public Builder permutations(int n) {
+      this.permutations = n;
+      return this;
+    }
+
     /** The config. */
     public TemporalIdConfig build() {
       List<List<VideoObject>> p = pairs != null ? pairs : drawPairs(ObjectPairSplit.allPairs(), DEFAULT_PAIRS, seed);
-      return new TemporalIdConfig(video, p, positionsPerFrame, layers, seed, shuffles);
+      return new TemporalIdConfig(video, p, positionsPerFrame, layers, seed, shuffles, permutations);
     }
   }
 }

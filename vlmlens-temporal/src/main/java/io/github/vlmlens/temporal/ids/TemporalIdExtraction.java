@@ -140,7 +140,8 @@ public final class TemporalIdExtraction {
         vlm, "temporal-ids", layers, items, outDir, hash, Map.of("analysis", "temporal-ids", "model", vlm.name(),
             "layers", layers, "config", config),
         batchSize, progressBar, "temporal IDs on " + vlm.name());
-    TemporalIdResult result = analyse(vlm.name(), vlm.numLayers(), layers, config, hash, captured, pair, anchor, frame);
+    TemporalIdResult result = analyse(
+        vlm.name(), vlm.info().fingerprint(), vlm.numLayers(), layers, config, hash, captured, pair, anchor, frame);
     if (outDir != null) {
       TemporalReport.writeAll(result, outDir);
     }
@@ -148,18 +149,19 @@ public final class TemporalIdExtraction {
   }
 
   static TemporalIdResult analyse(
-      String model, int numLayers, List<Integer> layers, TemporalIdConfig config, String hash,
-      float[][][] captured, int[] pair, int[] anchor, int[] frame) {
+      String model, String modelFingerprint, int numLayers, List<Integer> layers, TemporalIdConfig config,
+      String hash, float[][][] captured, int[] pair, int[] anchor, int[] frame) {
     List<TemporalIdResult.LayerIds> perLayer = new ArrayList<>();
     for (int l = 0; l < layers.size(); l++) {
       double[][] acts = new double[captured.length][];
       for (int i = 0; i < captured.length; i++) {
         acts[i] = Vectors.of(captured[i][l]);
       }
-      perLayer.add(TimeAxes.analyse(
-          layers.get(l), acts, pair, anchor, frame, config.video().frames(), config.shuffles(), config.seed()));
+      perLayer.add(TimeAxes.analyse(layers.get(l), acts, pair, anchor, frame, config.video().frames(),
+          config.shuffles(), config.permutations(), config.seed()));
     }
     return new TemporalIdResult(
-        model, numLayers, layers, config, hash, captured.length, config.video().frames(), perLayer);
+        model, numLayers, layers, config, hash, captured.length, config.video().frames(), perLayer, modelFingerprint,
+        null, null);
   }
 }

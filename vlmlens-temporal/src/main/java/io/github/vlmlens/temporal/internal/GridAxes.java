@@ -1,12 +1,18 @@
 package io.github.vlmlens.temporal.internal;
 
+import io.github.vlmlens.core.analysis.HeldOutLinearity;
 import io.github.vlmlens.core.analysis.Linearity;
 import io.github.vlmlens.core.analysis.Vectors;
 import io.github.vlmlens.temporal.grid.GridResult.Fit;
 import io.github.vlmlens.temporal.grid.GridResult.GridLayer;
 import java.util.Random;
 
-/** The spatial and temporal axes of one layer of a spatiotemporal grid, and the projected grid. */
+/**
+ * The spatial and temporal axes of one layer of a spatiotemporal grid, and the projected grid; each
+ * coordinate's linearity in-sample and cross-validated ({@link HeldOutLinearity}: both axes and
+ * their plane refitted on training folds of pairs, or of anchor frames with one pair; x judged
+ * against the held-out IDs' columns, y against their frames).
+ */
 public final class GridAxes {
   private GridAxes() {}
 
@@ -20,7 +26,7 @@ public final class GridAxes {
    */
   public static GridLayer analyse(
       int layer, double[][] acts, int[] pair, int[] anchor, int[] label, int columns, int frames, int shuffles,
-      long seed) {
+      int permutations, long seed) {
     double[][] centred = IdTables.centre(acts, pair, anchor);
     Solved s = solve(centred, pair, anchor, label, columns, frames);
     double[][] sh = new double[4][shuffles];
@@ -33,10 +39,43 @@ public final class GridAxes {
       sh[2][k] = b.r2[2];
       sh[3][k] = b.r2[3];
     }
+    HeldOutLinearity heldOut = HeldOutLinearity.of(
+        centred, label, columns * frames, TimeAxes.foldUnits(pair, anchor), HeldOutLinearity.DEFAULT_FOLDS, seed);
+    HeldOutLinearity.Result[] cv = new HeldOutLinearity.Result[2];
+    for (int k = 0; k < 2; k++) {
+      int row = k;
+      double[][] coords = new double[columns * frames][];
+      for (int c = 0; c < columns * frames; c++) {
+        coords[c] = new double[] {row == 0 ? c / frames : c % frames};
+      }
+      cv[k] = heldOut.test(t -> plane(t, columns, frames, row), coords, permutations, seed * 1_000_003L + layer + k);
+    }
     return new GridLayer(
         layer, Vectors.toFloat(s.h), Vectors.toFloat(s.t), Vectors.cosine(s.h, s.t), s.x, s.y,
-        new Fit(s.r2[0], s.r2[1], TimeAxes.mean(sh[0]), TimeAxes.mean(sh[1])),
-        new Fit(s.r2[2], s.r2[3], TimeAxes.mean(sh[2]), TimeAxes.mean(sh[3])));
+        new Fit(s.r2[0], s.r2[1], TimeAxes.mean(sh[0]), TimeAxes.mean(sh[1]), cv[0].cvR2(), cv[0].pValue(),
+            cv[0].permutedMean(), cv[0].folds(), Double.NaN),
+        new Fit(s.r2[2], s.r2[3], TimeAxes.mean(sh[2]), TimeAxes.mean(sh[3]), cv[1].cvR2(), cv[1].pValue(),
+            cv[1].permutedMean(), cv[1].folds(), Double.NaN));
+  }
+
+  /** One row of the plane of a label-ordered ID table (0: spatial, 1: temporal), or {@code null}. */
+  private static double[][] plane(double[][] ids, int columns, int frames, int row) {
+    double[][][] table = grid(ids, columns, frames);
+    try {
+      return new double[][] {Vectors.gramSchmidt(spatialAxis(table), temporalAxis(table))[row]};
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private static double[][][] grid(double[][] ids, int columns, int frames) {
+    double[][][] table = new double[columns][frames][];
+    for (int c = 0; c < columns; c++) {
+      for (int f = 0; f < frames; f++) {
+        table[c][f] = ids[c * frames + f];
+      }
+    }
+    return table;
   }
 
   /** The paper's axis over columns within each frame, averaged over frames. */
@@ -67,12 +106,7 @@ public final class GridAxes {
 
   private static Solved solve(double[][] centred, int[] pair, int[] anchor, int[] label, int columns, int frames) {
     double[][] ids = IdTables.ids(centred, pair, anchor, label, columns * frames);
-    double[][][] table = new double[columns][frames][];
-    for (int c = 0; c < columns; c++) {
-      for (int f = 0; f < frames; f++) {
-        table[c][f] = ids[c * frames + f];
-      }
-    }
+    double[][][] table = grid(ids, columns, frames);
     double[] h = spatialAxis(table);
     double[] t = temporalAxis(table);
     double[][] x = new double[columns][frames];

@@ -1,12 +1,18 @@
 package io.github.vlmlens.temporal.internal;
 
+import io.github.vlmlens.core.analysis.HeldOutLinearity;
 import io.github.vlmlens.core.analysis.Linearity;
 import io.github.vlmlens.core.analysis.Vectors;
 import io.github.vlmlens.temporal.ids.TemporalIdResult.AxisFit;
 import io.github.vlmlens.temporal.ids.TemporalIdResult.LayerIds;
 import java.util.Random;
 
-/** The temporal IDs, time axes and linearity of one layer. */
+/**
+ * The temporal IDs, time axes and linearity of one layer: in-sample figures, and the
+ * cross-validated {@code R^2} of each axis with its permutation test ({@link HeldOutLinearity}:
+ * the axis refitted on training folds of pairs, or of anchor frames when there is one pair,
+ * judged on the held-out IDs' frame order).
+ */
 public final class TimeAxes {
   private TimeAxes() {}
 
@@ -34,10 +40,12 @@ public final class TimeAxes {
    * @param frame each sample's subject frame
    * @param frames the number of frames
    * @param shuffles the number of baseline shuffles
+   * @param permutations the number of relabellings of the permutation test
    * @param seed the baseline's seed (mixed with the layer)
    */
   public static LayerIds analyse(
-      int layer, double[][] acts, int[] pair, int[] anchor, int[] frame, int frames, int shuffles, long seed) {
+      int layer, double[][] acts, int[] pair, int[] anchor, int[] frame, int frames, int shuffles, int permutations,
+      long seed) {
     double[][] centred = IdTables.centre(acts, pair, anchor);
     double[][] ids = IdTables.ids(centred, pair, anchor, frame, frames);
     double[][] axes = axes(ids);
@@ -56,8 +64,14 @@ public final class TimeAxes {
         shuffledSamples[a][s] = r2(IdTables.asDoubles(shuffled), IdTables.coordinates(centred, u));
       }
     }
+    HeldOutLinearity heldOut = HeldOutLinearity.of(
+        centred, frame, frames, foldUnits(pair, anchor), HeldOutLinearity.DEFAULT_FOLDS, seed);
+    double[][] frameCoordinates = column(IdTables.indexes(frames));
     AxisFit[] fits = new AxisFit[2];
     for (int a = 0; a < 2; a++) {
+      int kind = a;
+      HeldOutLinearity.Result cv = heldOut.test(
+          t -> direction(axes(t)[kind]), frameCoordinates, permutations, seed * 1_000_003L + layer);
       double[] u = unitOrZero(axes[a]);
       double[] coords = IdTables.coordinates(ids, u);
       boolean zero = Vectors.norm(u) == 0;
@@ -67,11 +81,32 @@ public final class TimeAxes {
           mean(shuffledMeans[a]),
           mean(shuffledSamples[a]),
           zero ? Double.NaN : Vectors.explainedVariance(ids, new double[][] {u}),
-          coords);
+          coords, cv.cvR2(), cv.pValue(), cv.permutedMean(), cv.folds(), Double.NaN);
     }
     double cos = Vectors.cosine(axes[0], axes[1]);
     return new LayerIds(
         layer, IdTables.toFloat(ids), Vectors.toFloat(axes[0]), Vectors.toFloat(axes[1]), cos, fits[0], fits[1]);
+  }
+
+  /** Each sample's fold unit: its pair, or its anchor frame when every sample has one pair. */
+  public static int[] foldUnits(int[] pair, int[] anchor) {
+    boolean onePair = java.util.Arrays.stream(pair).distinct().count() < 2;
+    return onePair ? anchor.clone() : pair.clone();
+  }
+
+  /** {@code v} as a one-row direction, unit length, or {@code null} when it is zero. */
+  static double[][] direction(double[] v) {
+    double n = Vectors.norm(v);
+    return n > 0 ? new double[][] {Vectors.scale(v, 1 / n)} : null;
+  }
+
+  /** Values as a column of one-coordinate rows. */
+  static double[][] column(double[] v) {
+    double[][] out = new double[v.length][];
+    for (int i = 0; i < v.length; i++) {
+      out[i] = new double[] {v[i]};
+    }
+    return out;
   }
 
   static double[] unitOrZero(double[] v) {

@@ -55,7 +55,15 @@ class TemporalIdExtractionTest {
       assertTrue(l.principal().rSquaredSamplesShuffled() < 0.2,
           "shuffled baseline " + l.principal().rSquaredSamplesShuffled());
       assertTrue(l.principal().explainedVariance() > 0.95);
+      // Out of sample, against the relabelled frames.
+      assertTrue(l.principal().cvR2() > 0.9, "CV R^2 " + l.principal().cvR2());
+      assertTrue(l.principal().cvPValue() < 0.05, "p " + l.principal().cvPValue());
+      assertTrue(l.orderedDifference().cvR2() > 0.9, "CV R^2 " + l.orderedDifference().cvR2());
+      assertEquals(5, l.principal().cvFolds());
     }
+    assertTrue(result.linearity().layer() >= 1, result.linearity().text());
+    assertTrue(result.summary().contains("Most linear at layer"), result.summary());
+    assertTrue(Double.isNaN(result.layer(0).principal().cvR2()), "no code at the embeddings");
   }
 
   @Test
