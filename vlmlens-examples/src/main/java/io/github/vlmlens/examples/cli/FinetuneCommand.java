@@ -48,6 +48,9 @@ public final class FinetuneCommand implements Callable<Integer> {
     FineTuneConfig config = options.config(st.layer(), weight, seed);
     FineTuneResult r;
     try (FineTuner t = FineTuner.open(st.init(), st.load(), config, out).withLog(options::log)) {
+      if (!options.noProgress) {
+        t.withProgress("finetune");
+      }
       options.log(String.format(Locale.ROOT, "training %,d values in %d parameter(s) from %s, spatial-ID loss at lm.%d.resid_post with weight %s",
           r0(t), t.trainableParameters().size(), st.init(), st.layer(), weight));
       r = t.run(options.data(st.format(), st.ids(), st.layer(), seed, cmd), options.evaluation(st.format(), cmd));

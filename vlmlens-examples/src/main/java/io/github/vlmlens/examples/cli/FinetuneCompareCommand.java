@@ -53,7 +53,7 @@ public final class FinetuneCompareCommand implements Callable<Integer> {
     FinetuneComparison.Outcome o = FinetuneComparison.run(
         st.init(), st.load(), options.config(st.layer(), weight, 0), seeds,
         seed -> options.data(st.format(), st.ids(), st.layer(), seed, cmd), options.evaluation(st.format(), cmd),
-        SpatialHeldOut.MEAN, target, out, command, options::log);
+        SpatialHeldOut.MEAN, target, out, command, options::log, !options.noProgress);
     var conv = o.summary().get("convergence");
     System.out.println("mean held-out accuracy over evaluations: control "
         + FinetuneComparison.format(conv.get("control").get("mean_accuracy_over_evaluations"), 3)

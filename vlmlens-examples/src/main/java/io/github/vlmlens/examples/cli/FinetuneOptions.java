@@ -93,8 +93,11 @@ final class FinetuneOptions {
   @Option(names = "--keep-checkpoints", defaultValue = "1", description = "Checkpoints kept per run, the newest (default ${DEFAULT-VALUE}).")
   int keepCheckpoints;
 
-  @Option(names = "--quiet", description = "Print no progress lines.")
+  @Option(names = "--quiet", description = "Print no log lines (evaluations, checkpoints; the step lines of --no-progress).")
   boolean quiet;
+
+  @Option(names = "--no-progress", description = "No progress bar (steps, losses, ETA; plain lines when standard error is not a terminal): a log line every 10 steps instead.")
+  boolean noProgress;
 
   Path init(CommandLine cmd) {
     if (model.equals("tiny")) {

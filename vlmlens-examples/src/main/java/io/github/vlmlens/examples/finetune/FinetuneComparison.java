@@ -61,10 +61,12 @@ public final class FinetuneComparison {
    *     arm is the same with weight 0; the seed is replaced by each seed in turn
    * @param metric the evaluation metric compared (e.g. {@link SpatialHeldOut#MEAN})
    * @param targetAccuracy the accuracy whose first reaching step is reported
+   * @param progress whether each run shows its progress ({@link FineTuner#withProgress})
    */
   public static Outcome run(
       Path init, LoadOptions options, FineTuneConfig config, List<Long> seeds, LongFunction<TrainingData> data,
-      Evaluation evaluation, String metric, double targetAccuracy, Path out, String command, Consumer<String> log) {
+      Evaluation evaluation, String metric, double targetAccuracy, Path out, String command, Consumer<String> log,
+      boolean progress) {
     if (config.spatialLayer() < 0 || config.spatialWeight() <= 0) {
       throw new IllegalArgumentException("the spatial arm needs a spatial layer and a weight > 0, got " + config);
     }
@@ -79,6 +81,9 @@ public final class FinetuneComparison {
         Path dir = out.resolve("seed-" + seed).resolve(arm);
         log.accept("== seed " + seed + ", " + arm + " arm -> " + dir);
         try (FineTuner t = FineTuner.open(init, options, c, dir).withLog(s -> log.accept("[" + arm + " " + seed + "] " + s))) {
+          if (progress) {
+            t.withProgress(arm + " arm, seed " + seed);
+          }
           runs.get(arm).put(seed, t.run(data.apply(seed), evaluation));
         }
       }

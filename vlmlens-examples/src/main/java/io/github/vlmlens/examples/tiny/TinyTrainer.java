@@ -11,6 +11,7 @@ import ai.djl.training.tracker.Tracker;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.vlmlens.core.HookPoint;
+import io.github.vlmlens.core.analysis.TaskProgress;
 import io.github.vlmlens.hooks.ForwardTap;
 import io.github.vlmlens.hooks.LlavaConfig;
 import io.github.vlmlens.hooks.LlavaModel;
@@ -36,7 +37,9 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * on, linear heads that read labels of chosen tokens (an object word's grid row or frame, an image
  * token's object, ...) from {@code lm.L.resid_post} of each head's layer {@code L}; AdamW, warm-up then cosine decay to 2% of the peak, gradient norm
  * clipped at 1, one fresh batch per step, every step's arrays in a sub-manager. Writes
- * {@code training_log.jsonl} (every 10 steps, and each held-out evaluation) and a plot.
+ * {@code training_log.jsonl} (every 10 steps, and each held-out evaluation) and a plot. Shows its
+ * progress (steps, loss, batch accuracy, ETA) on standard error, or, with progress off, a line of
+ * losses every 10 steps.
  */
 final class TinyTrainer {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -44,10 +47,13 @@ final class TinyTrainer {
   /** A linear probe trained beside the model on the activations of chosen tokens at {@code lm.layer.resid_post}. */
   record AuxHead(String name, int classes, int layer) {}
 
-  /** The optimisation settings. */
+  /**
+   * The optimisation settings, and whether to show a progress bar ({@code progress}, else a line
+   * every 10 steps).
+   */
   record Settings(
       int steps, float learningRate, int warmup, int auxSteps, float auxWeight, long seed,
-      int evalEvery) {}
+      int evalEvery, boolean progress) {}
 
   /** Draws the batch of a step. */
   interface BatchSource {
@@ -67,11 +73,12 @@ final class TinyTrainer {
   /**
    * Trains {@code model} in place.
    *
+   * @param task the name progress is shown under (the command's)
    * @param heads the auxiliary heads, in the order of {@link Batch#auxTargets}
    */
   static Outcome train(
-      LlavaModel model, Settings s, List<AuxHead> heads, BatchSource batches, Evaluator eval, Path dir)
-      throws IOException {
+      String task, LlavaModel model, Settings s, List<AuxHead> heads, BatchSource batches, Evaluator eval,
+      Path dir) throws IOException {
     long t0 = System.nanoTime();
     NDManager root = model.manager();
     Map<String, NDArray> params = new LinkedHashMap<>(model.parameters());
@@ -107,7 +114,8 @@ final class TinyTrainer {
 
     List<double[]> curve = new ArrayList<>();
     List<double[]> evalCurve = new ArrayList<>();
-    try (BufferedWriter log = Files.newBufferedWriter(dir.resolve("training_log.jsonl"), StandardCharsets.UTF_8)) {
+    try (BufferedWriter log = Files.newBufferedWriter(dir.resolve("training_log.jsonl"), StandardCharsets.UTF_8);
+        TaskProgress progress = TaskProgress.start(s.progress(), task, "steps", s.steps(), 0)) {
       for (int step = 1; step <= s.steps(); step++) {
         boolean aux = step <= s.auxSteps() && !heads.isEmpty();
         Batch b = batches.next(step);
@@ -117,6 +125,7 @@ final class TinyTrainer {
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         curve.add(new double[] {step, stats[0], stats[3]});
+        progress.step(String.format(Locale.ROOT, "loss %.4f, acc %.3f", stats[0], stats[3]));
         if (step % 10 == 0 || step == 1) {
           ObjectNode line = JSON.createObjectNode();
           line.put("step", step);
@@ -130,9 +139,11 @@ final class TinyTrainer {
           log.write(JSON.writeValueAsString(line));
           log.newLine();
           log.flush();
-          System.err.printf(
-              Locale.ROOT, "step %5d  loss %.4f  answer %.4f  aux %.4f  acc %.3f  |g| %.2f  %.0fs%n",
-              step, stats[0], stats[1], stats[2], stats[3], stats[4], seconds);
+          if (!s.progress()) {
+            System.err.printf(
+                Locale.ROOT, "step %5d  loss %.4f  answer %.4f  aux %.4f  acc %.3f  |g| %.2f  %.0fs%n",
+                step, stats[0], stats[1], stats[2], stats[3], stats[4], seconds);
+          }
         }
         if (step % s.evalEvery() == 0 || step == s.steps()) {
           Map<String, Map<String, Double>> acc = eval.evaluate();

@@ -42,6 +42,9 @@ abstract class TinyTrainingCommand {
   @Option(names = "--eval-samples", description = "Held-out samples per part and question type, in the periodic evaluations and, unless --final-eval-samples says otherwise, the final one (default: 200 periodic, 500 final, the model cards' count).")
   Integer evalSamplesOption;
 
+  @Option(names = "--no-progress", description = "No progress bar (steps, loss, ETA; plain lines when standard error is not a terminal): a line of losses every 10 steps instead.")
+  boolean noProgress;
+
   @Option(names = "--final-eval-samples", description = "Held-out samples per part and question type in the final evaluation written to the model card (default: --eval-samples when given, else 500).")
   Integer finalEvalSamplesOption;
 
@@ -67,6 +70,6 @@ abstract class TinyTrainingCommand {
   /** The optimisation settings these options give. */
   TinyTrainer.Settings settings() {
     return new TinyTrainer.Settings(
-        steps, learningRate, warmup, control ? 0 : auxSteps, auxWeight, seed, evalEvery);
+        steps, learningRate, warmup, control ? 0 : auxSteps, auxWeight, seed, evalEvery, !noProgress);
   }
 }

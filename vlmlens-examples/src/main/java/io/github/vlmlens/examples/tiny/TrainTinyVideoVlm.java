@@ -124,7 +124,7 @@ public final class TrainTinyVideoVlm extends TinyTrainingCommand implements Call
       System.err.printf(Locale.ROOT, "tiny video VLM, batches of %d%n", batch);
       TinyTrainer.Outcome outcome =
           TinyTrainer.train(
-              model, settings, heads,
+              "train-tiny-video", model, settings, heads,
               step -> sampleBatch(hooked, train, random, batch, sceneEvery, recolor, heads),
               () -> evaluate(hooked, evalSamples(), 99),
               out);

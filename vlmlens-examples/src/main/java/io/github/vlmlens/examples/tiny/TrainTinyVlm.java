@@ -114,7 +114,7 @@ public final class TrainTinyVlm extends TinyTrainingCommand implements Callable<
       System.err.printf(Locale.ROOT, "tiny VLM, batches of %d%n", batch);
       TinyTrainer.Outcome outcome =
           TinyTrainer.train(
-              model, settings, heads,
+              "train-tiny", model, settings, heads,
               step -> sampleBatch(hooked, train, random, batch, axesAt(step), !noGrounding),
               () -> named(evaluate(hooked, split, evalSamples(), 99)),
               out);

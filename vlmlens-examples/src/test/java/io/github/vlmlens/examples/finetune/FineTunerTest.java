@@ -22,7 +22,11 @@ import io.github.vlmlens.spatial.ids.SpatialIds;
 import io.github.vlmlens.spatial.scene.GridCell;
 import io.github.vlmlens.spatial.scene.QuestionAxis;
 import io.github.vlmlens.tiny.TinyVlm;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,6 +77,30 @@ class FineTunerTest {
     Map<String, float[]> out = new LinkedHashMap<>();
     t.parameters().forEach((k, v) -> out.put(k, v.toFloatArray()));
     return out;
+  }
+
+  @Test
+  void progressCountsTheStepsInPlaceOfTheStepLog(@TempDir Path out) {
+    List<String> log = new ArrayList<>();
+    PrintStream old = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    try (FineTuner t = FineTuner.open(init, LoadOptions.defaults(), config().trainable(PROJECTOR).build(), out)
+        .withLog(log::add).withProgress("finetune")) {
+      t.runUntil(data, vlm -> Map.of("none", 0.0), 3);
+    } finally {
+      System.setErr(old);
+    }
+    List<String> lines = err.toString(StandardCharsets.UTF_8).lines()
+        .filter(l -> l.startsWith("finetune: ")).toList();
+    // 6 steps, stopped after 3: a line at the start, one per step (each more than a tenth), none at close
+    assertEquals(4, lines.size(), lines.toString());
+    assertTrue(lines.get(0).matches("finetune: 0/6 steps \\(0%\\), 0:\\d\\d elapsed"), lines.get(0));
+    assertTrue(lines.get(3).matches(
+        "finetune: 3/6 steps \\(50%\\), \\d+:\\d\\d elapsed, ETA \\d+:\\d\\d, lm \\d+\\.\\d{4}, spatial \\d+\\.\\d{4}"),
+        lines.get(3));
+    assertTrue(log.stream().noneMatch(l -> l.startsWith("step ")), "no step log with progress: " + log);
+    assertTrue(log.stream().anyMatch(l -> l.startsWith("evaluation at step 0")), log.toString());
   }
 
   @Test

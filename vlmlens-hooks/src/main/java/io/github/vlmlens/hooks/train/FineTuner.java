@@ -13,6 +13,7 @@ import io.github.vlmlens.core.API;
 import io.github.vlmlens.core.HookPoint;
 import io.github.vlmlens.core.HookedVlm;
 import io.github.vlmlens.core.Tokenization;
+import io.github.vlmlens.core.analysis.TaskProgress;
 import io.github.vlmlens.hooks.ForwardTap;
 import io.github.vlmlens.hooks.HookedVlms;
 import io.github.vlmlens.hooks.LoadOptions;
@@ -91,6 +92,7 @@ public final class FineTuner implements AutoCloseable {
   private int step;
   private Path lastCheckpoint;
   private Consumer<String> log = s -> {};
+  private String progressTask;
 
   private FineTuner(Path init, Path out, FineTuneConfig config, HookedVlm vlm) {
     this.init = init;
@@ -211,6 +213,16 @@ public final class FineTuner implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Shows the run's progress on standard error under the name {@code task} ({@link TaskProgress}:
+   * steps done of {@link FineTuneConfig#steps()}, the step's losses, ETA), in place of the log's
+   * line every 10 steps; the log keeps the evaluations and checkpoints. Default: no progress.
+   */
+  public FineTuner withProgress(String task) {
+    this.progressTask = Objects.requireNonNull(task, "task");
+    return this;
+  }
+
   /** The model being trained, on the live weights (for evaluation and analyses). */
   public HookedVlm model() {
     return vlm;
@@ -259,25 +271,30 @@ public final class FineTuner implements AutoCloseable {
     }
     long trainNanos = 0;
     int done = 0;
-    while (step < end) {
-      List<TrainingExample> batch = data.batch(step + 1);
-      long t0 = System.nanoTime();
-      FineTuneResult.StepRecord r = trainStep(batch, step + 1);
-      trainNanos += System.nanoTime() - t0;
-      done++;
-      step++;
-      history.add(r);
-      if (step % 10 == 0 || step == 1) {
-        log.accept(String.format(Locale.ROOT, "step %d  lm %.4f  spatial %.4f  |g| %.3f  lr %.2e", step,
-            r.lmLoss(), r.spatialLoss(), r.gradNorm(), r.learningRate()));
-      }
-      boolean finalStep = step == config.steps();
-      if (finalStep || (config.evalEvery() > 0 && step % config.evalEvery() == 0)) {
-        double[] mean = windowMeans();
-        evaluate(evaluation, step, mean[0], mean[1]);
-      }
-      if (finalStep || (config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0)) {
-        checkpoint();
+    try (TaskProgress progress =
+        TaskProgress.start(progressTask != null, Objects.requireNonNullElse(progressTask, "fine-tuning"), "steps",
+            config.steps(), step)) {
+      while (step < end) {
+        List<TrainingExample> batch = data.batch(step + 1);
+        long t0 = System.nanoTime();
+        FineTuneResult.StepRecord r = trainStep(batch, step + 1);
+        trainNanos += System.nanoTime() - t0;
+        done++;
+        step++;
+        history.add(r);
+        progress.step(String.format(Locale.ROOT, "lm %.4f, spatial %.4f", r.lmLoss(), r.spatialLoss()));
+        if (progressTask == null && (step % 10 == 0 || step == 1)) {
+          log.accept(String.format(Locale.ROOT, "step %d  lm %.4f  spatial %.4f  |g| %.3f  lr %.2e", step,
+              r.lmLoss(), r.spatialLoss(), r.gradNorm(), r.learningRate()));
+        }
+        boolean finalStep = step == config.steps();
+        if (finalStep || (config.evalEvery() > 0 && step % config.evalEvery() == 0)) {
+          double[] mean = windowMeans();
+          evaluate(evaluation, step, mean[0], mean[1]);
+        }
+        if (finalStep || (config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0)) {
+          checkpoint();
+        }
       }
     }
     double sps = trainNanos == 0 ? Double.NaN : done / (trainNanos / 1e9);
