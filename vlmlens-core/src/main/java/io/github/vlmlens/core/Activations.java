@@ -37,6 +37,15 @@ public final class Activations {
     return new Activations(point, positions.clone(), width, data.clone());
   }
 
+  /**
+   * The same vectors filed under another hook point of the same row width, without a copy: to
+   * patch one point from another's capture (e.g. every cross-attention block's
+   * {@code lm.L.cross_states} from {@code projector.out}).
+   */
+  public Activations at(HookPoint other) {
+    return new Activations(Objects.requireNonNull(other, "other"), positions, width, data);
+  }
+
   /** The hook point these vectors were captured at. */
   public HookPoint point() {
     return point;

@@ -34,6 +34,11 @@ import java.util.regex.Pattern;
  *       as the pattern; where attention knockouts apply.
  *   <li>{@code projector.out}: the projected image features, one row per image token, in
  *       sequence order.
+ *   <li>{@code lm.L.cross_states}: in models whose images enter through cross-attention blocks
+ *       (Llama-3.2-Vision), the vision states block {@code L} reads its keys and values from;
+ *       its rows are those of {@code projector.out} (positions count the image states, not the
+ *       tokens), and it exists only for the cross-attention blocks. In such blocks the attention
+ *       maps hold {@code [heads, states]} per query, and knockout keys are state rows.
  * </ul>
  */
 @API(status = API.Status.STABLE, since = "0.1.0")
@@ -67,13 +72,18 @@ public final class HookPoint implements Comparable<HookPoint> {
     ATTN_OUT,
     /** The MLP sub-layer's output, before it is added to the residual stream. */
     MLP_OUT,
+    /**
+     * The vision states a cross-attention block reads its keys and values from (rows of
+     * {@code projector.out}).
+     */
+    CROSS_STATES,
     /** The output of a component without layers (the projector). */
     OUT
   }
 
   private static final Pattern LAYERED =
       Pattern.compile(
-          "(lm|vision)\\.(\\d+)(?:\\.(resid_post|resid_pre|resid_mid|attn_scores|attn_pattern|attn_z|attn_out|mlp_out))?");
+          "(lm|vision)\\.(\\d+)(?:\\.(resid_post|resid_pre|resid_mid|attn_scores|attn_pattern|attn_z|attn_out|mlp_out|cross_states))?");
 
   private final Component component;
   private final int layer;
@@ -103,6 +113,14 @@ public final class HookPoint implements Comparable<HookPoint> {
   /** The output of block {@code layer}'s MLP ({@code layer >= 1}). */
   public static HookPoint lmMlpOut(int layer) {
     return of(Component.LM, layer, Site.MLP_OUT);
+  }
+
+  /**
+   * The vision states cross-attention block {@code layer} attends to ({@code lm.layer.cross_states};
+   * models with cross-attention blocks only).
+   */
+  public static HookPoint lmCrossStates(int layer) {
+    return of(Component.LM, layer, Site.CROSS_STATES);
   }
 
   /** The vision tower's residual stream after encoder layer {@code layer}; 0 is the embeddings. */
@@ -136,6 +154,9 @@ public final class HookPoint implements Comparable<HookPoint> {
       if (layer < 0) {
         throw new IllegalArgumentException("layer must be >= 0, got " + layer);
       }
+      if (site == Site.CROSS_STATES && component != Component.LM) {
+        throw new IllegalArgumentException("cross_states belongs to the language model's cross-attention blocks");
+      }
       if (layer == 0 && site != Site.RESID_POST) {
         throw new IllegalArgumentException(
             "layer 0 is the embedding output and has no " + siteText(site)
@@ -165,7 +186,7 @@ public final class HookPoint implements Comparable<HookPoint> {
       throw new IllegalArgumentException(
           "'" + text + "' is not a hook point; expected forms like lm.12.resid_post, lm.3.attn_out,"
               + " lm.3.mlp_out, lm.3.resid_pre, lm.3.resid_mid, lm.3.attn_z, lm.3.attn_pattern,"
-              + " lm.3.attn_scores, lm.embed, vision.22.resid_post or projector.out");
+              + " lm.3.attn_scores, lm.3.cross_states, lm.embed, vision.22.resid_post or projector.out");
     }
     Component component = m.group(1).equals("lm") ? Component.LM : Component.VISION;
     int layer;
@@ -196,6 +217,14 @@ public final class HookPoint implements Comparable<HookPoint> {
   /** The activation of the layer this point names. */
   public Site site() {
     return site;
+  }
+
+  /**
+   * Whether this point's positions are image-state rows ({@code projector.out} and
+   * {@code lm.L.cross_states}) rather than token positions or vision-tower rows.
+   */
+  public boolean hasStateRows() {
+    return component == Component.PROJECTOR || site == Site.CROSS_STATES;
   }
 
   /** Whether this is a residual-stream point of the language model. */
@@ -262,20 +291,22 @@ public final class HookPoint implements Comparable<HookPoint> {
     switch (s) {
       case RESID_PRE:
         return 0;
-      case ATTN_SCORES:
+      case CROSS_STATES:
         return 1;
-      case ATTN_PATTERN:
+      case ATTN_SCORES:
         return 2;
-      case ATTN_Z:
+      case ATTN_PATTERN:
         return 3;
-      case ATTN_OUT:
+      case ATTN_Z:
         return 4;
-      case RESID_MID:
+      case ATTN_OUT:
         return 5;
-      case MLP_OUT:
+      case RESID_MID:
         return 6;
-      default:
+      case MLP_OUT:
         return 7;
+      default:
+        return 8;
     }
   }
 

@@ -41,16 +41,7 @@ abstract class ConformanceSuite {
 
   /** The image mirrored left-right: same size, different content. */
   static RgbImage mirrored(RgbImage img) {
-    int w = img.width();
-    int h = img.height();
-    int[] px = img.pixels();
-    int[] out = new int[px.length];
-    for (int y = 0; y < h; y++) {
-      for (int x = 0; x < w; x++) {
-        out[y * w + x] = px[y * w + (w - 1 - x)];
-      }
-    }
-    return RgbImage.of(w, h, out);
+    return HfFixture.mirrored(img);
   }
 
   /** A random image of another size. */
@@ -281,11 +272,16 @@ abstract class ConformanceSuite {
       b.capture(p);
     }
     RunResult r = vlm().run(x(), b.build());
+    int stateRows = r.cache().get(HookPoint.projectorOut()).positions().length;
     for (HookPoint p : vlm().hookPoints()) {
       int rows = r.cache().get(p).positions().length;
+      boolean cross = vlm().hookPoints().contains(HookPoint.lmCrossStates(Math.max(1, p.layer())));
       if (p.isAttentionMap() && p.component() == HookPoint.Component.LM) {
+        // keys: the sequence, or in a cross-attention block the image states
         assertEquals(t.length(), rows, p.toString());
-        assertEquals(0, r.cache().get(p).width() % t.length(), p + ": heads x keys");
+        assertEquals(0, r.cache().get(p).width() % (cross ? stateRows : t.length()), p + ": heads x keys");
+      } else if (p.hasStateRows()) {
+        assertEquals(stateRows, rows, p + ": one row per image state");
       } else if (p.isAttentionMap()) {
         assertTrue(rows > 0, p.toString());
         float[] pattern = r.cache().get(p).flat();

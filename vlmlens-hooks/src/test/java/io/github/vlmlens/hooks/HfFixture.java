@@ -72,6 +72,20 @@ public final class HfFixture implements AutoCloseable {
     }
   }
 
+  /** An image mirrored left-right: same size, different content. */
+  public static RgbImage mirrored(RgbImage img) {
+    int w = img.width();
+    int h = img.height();
+    int[] px = img.pixels();
+    int[] out = new int[px.length];
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        out[y * w + x] = px[y * w + (w - 1 - x)];
+      }
+    }
+    return RgbImage.of(w, h, out);
+  }
+
   /** The reference image. */
   public RgbImage image() {
     try {

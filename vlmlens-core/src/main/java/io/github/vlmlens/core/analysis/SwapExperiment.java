@@ -19,7 +19,9 @@ import java.util.Set;
 /**
  * A swap experiment on one model (METHOD.md section 1): for each sample, the belief shift when
  * {@code y}'s residual stream {@code lm.L.resid_post} replaces {@code x}'s at a swap set, for every
- * configured layer {@code L} (0 = embeddings, L = the output of decoder block L).
+ * configured layer {@code L} (0 = embeddings, L = the output of decoder block L). On a model whose
+ * images enter through cross-attention blocks, "all image tokens" is y's cross-attention states in
+ * the blocks after {@code L} ({@link ImageTokenDefinition}); the result says which definition it used.
  *
  * <p>Per sample, it runs {@code x} once capturing every swept layer at every position and
  * {@code y} once capturing the swap sets' positions, then one run per layer and swap set that
@@ -155,6 +157,10 @@ public final class SwapExperiment {
     Map<String, Object> configuration = new LinkedHashMap<>();
     configuration.put("swap", config);
     configuration.put("layers", layers);
+    ImageTokenDefinition images = engine.imageTokenDefinition();
+    if (images != ImageTokenDefinition.TEXT_STREAM_POSITIONS) {
+      configuration.put("imageTokens", images);
+    }
     String identity = RunJournal.hash(EXPERIMENT, configuration, ExperimentEngine.modelKey(model));
     ExperimentPlan<SwapEngine.Prepared, SwapResult.Sample, SwapResult> plan =
         new ExperimentPlan<>() {
@@ -201,7 +207,7 @@ public final class SwapExperiment {
           @Override
           public SwapResult aggregate(List<SwapResult.Sample> records, Provenance provenance) {
             return Aggregator.aggregate(
-                model.name(), model.numLayers(), layers, config, identity, records, provenance);
+                model.name(), model.numLayers(), layers, images, config, identity, records, provenance);
           }
 
           @Override

@@ -16,6 +16,9 @@ import java.util.Optional;
  * @param model the model's name
  * @param numLayers the model's number of decoder blocks {@code N}
  * @param layers the layers swept (resolved from the config)
+ * @param imageTokenDefinition what the "all image tokens" set swapped on this model (the text
+ *     stream's image positions, or a cross-attention model's states); {@code null} reads as
+ *     {@link ImageTokenDefinition#TEXT_STREAM_POSITIONS}
  * @param config the config the results come from
  * @param configHash a hash of the config, the model's name and the layers swept (checked on
  *     resume)
@@ -39,6 +42,7 @@ public record SwapResult(
     String model,
     int numLayers,
     List<Integer> layers,
+    ImageTokenDefinition imageTokenDefinition,
     SwapConfig config,
     String configHash,
     int sampleCount,
@@ -57,6 +61,8 @@ public record SwapResult(
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(config, "config");
     layers = List.copyOf(layers);
+    imageTokenDefinition =
+        imageTokenDefinition == null ? ImageTokenDefinition.TEXT_STREAM_POSITIONS : imageTokenDefinition;
     curves = List.copyOf(curves);
     samples = List.copyOf(samples);
     warnings = warnings == null ? List.of() : List.copyOf(warnings);

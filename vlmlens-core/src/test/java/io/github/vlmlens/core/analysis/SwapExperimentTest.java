@@ -553,7 +553,7 @@ class SwapExperimentTest {
   /** The result without its provenance (which holds times and the batch size). */
   static SwapResult unstamped(SwapResult r) {
     return new SwapResult(
-        r.model(), r.numLayers(), r.layers(), r.config(), r.configHash(), r.sampleCount(), r.excludedCount(),
+        r.model(), r.numLayers(), r.layers(), r.imageTokenDefinition(), r.config(), r.configHash(), r.sampleCount(), r.excludedCount(),
         r.accuracyX(), r.accuracyY(), r.curves(), r.mergingPoint(), r.mergingVerdict(), r.warnings(),
         r.samples(), null);
   }

@@ -2,8 +2,10 @@ package io.github.vlmlens.core.report;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.vlmlens.core.analysis.ImageTokenDefinition;
 import io.github.vlmlens.core.analysis.ShiftFormula;
 import io.github.vlmlens.core.analysis.SwapConfig;
 import io.github.vlmlens.core.analysis.SwapResult;
@@ -44,7 +46,31 @@ class SwapReportTest {
         new Curve(SwapSet.CONTROL_TEXT,
             List.of(new LayerStats(0, 1, 0, 0, 0, 0), new LayerStats(1, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN))));
     MergingPoint mp = new MergingPoint(1, 1, 1, 1.0, 0.9, "rule", 1, 0.5, 0.1, 0.9);
-    return new SwapResult("tiny", 1, List.of(0, 1), c, "hash", 2, 1, 1.0, 1.0, curves, mp, "", List.of(), List.of(kept, gone), null);
+    return new SwapResult("tiny", 1, List.of(0, 1), null, c, "hash", 2, 1, 1.0, 1.0, curves, mp, "", List.of(), List.of(kept, gone), null);
+  }
+
+  @Test
+  void theImageTokenDefinitionIsRecordedAndReported() throws Exception {
+    SwapResult r = result();
+    SwapConfig c = SwapConfig.builder().name("mirror").layers(0, 1).swapSets(SwapSet.ALL_IMAGE).build();
+    List<Readout> ro = List.of(new Readout(0, -2, -0.5, 1.0, 1.0), new Readout(1, -0.5, -2, 0.0, 0.0));
+    SwapResult.Sample s = new SwapResult.Sample("a", "left", "right", List.of("dog", "cat"), "f1",
+        -0.5, -2, -2, -0.5, 0.47, false, null, List.of(5, 9), List.of(), Map.of(SwapSet.ALL_IMAGE, ro));
+    SwapResult cross = new SwapResult("mllama", 1, List.of(0, 1), ImageTokenDefinition.CROSS_ATTENTION_STATES, c,
+        "hash", 1, 0, 1.0, 1.0, List.of(new Curve(SwapSet.ALL_IMAGE,
+            List.of(new LayerStats(0, 1, 1, 0, 1, 1), new LayerStats(1, 1, 0, 0, 0, 0)))),
+        null, "none", List.of(), List.of(s), null);
+    assertEquals(ImageTokenDefinition.TEXT_STREAM_POSITIONS, r.imageTokenDefinition(), "null reads as the text stream");
+    Path out = tmp.resolve("cross");
+    String summary = SwapReport.writeAll(cross, out);
+    String sentence = ImageTokenDefinition.CROSS_ATTENTION_STATES.sentence();
+    assertTrue(summary.contains(sentence), summary);
+    assertTrue(Files.readString(out.resolve(SwapReport.HTML_FILE)).contains("cross-attention states of y"));
+    SwapResult back = SwapReport.readJson(out.resolve(SwapReport.JSON_FILE));
+    assertEquals(ImageTokenDefinition.CROSS_ATTENTION_STATES, back.imageTokenDefinition());
+    assertTrue(Files.readString(out.resolve(SwapReport.JSON_FILE)).contains("\"imageTokenDefinition\" : \"CROSS_ATTENTION_STATES\""));
+    // a result that did not sweep all image tokens does not talk about them
+    assertFalse(SwapReport.writeAll(r, tmp.resolve("plain")).contains("All image tokens"));
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.github.vlmlens.core.analysis.ImageTokenDefinition;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -98,12 +99,14 @@ class FixtureCliTest {
     assertEquals("0", h[0], h[2]);
   }
 
-  @Test
-  void mirrorSwapRunsOnAQwenCheckpointGivenAsAPath() throws IOException {
-    // The fixture's tiny BPE has no single-token "Right": add the answer words as tokens (ids
-    // inside the model's vocabulary), as a real Qwen tokenizer has them.
-    Path src = FIXTURES.resolve("qwen2_vl").resolve("checkpoint");
-    Path dir = tmp.resolve("qwen");
+  /**
+   * A copy of a fixture's checkpoint whose tiny BPE, which has no single-token "Right", gets the
+   * answer words as tokens (ids from {@code firstId}, inside the model's vocabulary), as a real
+   * tokenizer has them.
+   */
+  private Path withAnswerTokens(String family, int firstId) throws IOException {
+    Path src = FIXTURES.resolve(family).resolve("checkpoint");
+    Path dir = tmp.resolve(family + "-answers");
     Files.createDirectories(dir);
     try (Stream<Path> files = Files.list(src)) {
       for (Path f : (Iterable<Path>) files::iterator) {
@@ -111,13 +114,59 @@ class FixtureCliTest {
       }
     }
     ObjectNode tok = (ObjectNode) MAPPER.readTree(dir.resolve("tokenizer.json").toFile());
-    int next = 337;
+    int next = firstId;
     for (String w : new String[] {"Left", "Right"}) {
       ObjectNode t = tok.withArray("added_tokens").addObject();
       t.put("id", next++).put("content", w).put("single_word", false).put("lstrip", false).put("rstrip", false)
           .put("normalized", false).put("special", false);
     }
     MAPPER.writeValue(dir.resolve("tokenizer.json").toFile(), tok);
+    return dir;
+  }
+
+  @Test
+  void mirrorSwapOnLlamaVisionSwapsTheCrossAttentionStatesAndSaysSo() throws IOException {
+    Path out = tmp.resolve("swap-mllama");
+    String[] r = run("mirror-swap", "--model", withAnswerTokens("mllama", 338).toString(), "--samples",
+        "3", "--threshold", "0", "--no-progress", "--out", out.toString());
+    assertEquals("0", r[0], r[2]);
+    String html = Files.readString(out.resolve("report.html"));
+    String sentence = ImageTokenDefinition.CROSS_ATTENTION_STATES.sentence();
+    assertTrue(html.contains(com.google.common.html.HtmlEscapers.htmlEscaper().escape(sentence)), html);
+    JsonNode json = MAPPER.readTree(out.resolve("result.json").toFile());
+    assertEquals("CROSS_ATTENTION_STATES", json.get("imageTokenDefinition").asText());
+    JsonNode layers = json.get("layers");
+    int checked = 0;
+    for (JsonNode s : json.get("samples")) {
+      double xGt = s.get("logProbXGt").asDouble();
+      double yGt = s.get("logProbYGt").asDouble();
+      for (int i = 0; i < layers.size(); i++) {
+        int layer = layers.get(i).asInt();
+        JsonNode image = s.get("readouts").get("ALL_IMAGE").get(i);
+        JsonNode text = s.get("readouts").get("ALL_TEXT").get(i);
+        assertEquals(layer, image.get("layer").asInt());
+        assertTrue(Double.isFinite(image.get("shift").asDouble()) && Double.isFinite(text.get("shift").asDouble()));
+        if (layer == 0) {
+          // the same prompt: lm.0 is the same, y's states in every block make x~ y's run
+          assertEquals(0.0, text.get("shift").asDouble(), 0.0);
+          assertEquals(yGt, image.get("logProbGt").asDouble(), 1e-4);
+        } else if (layer >= 3) {
+          // the fixture's only cross-attention block is 3: nothing left to patch, x's own readout
+          assertEquals(xGt, image.get("logProbGt").asDouble());
+          assertEquals(0.0, image.get("shift").asDouble(), 0.0);
+        }
+        checked++;
+      }
+    }
+    assertEquals(3 * 5, checked, "3 samples x layers 0..4");
+    for (JsonNode c : json.get("curves")) {
+      System.out.println("[mllama mirror-swap] " + c.get("swapSet").asText() + " mean shift by layer: " + c.get("stats"));
+    }
+  }
+
+  @Test
+  void mirrorSwapRunsOnAQwenCheckpointGivenAsAPath() throws IOException {
+    Path dir = withAnswerTokens("qwen2_vl", 337);
     Path out = tmp.resolve("swap");
     String[] r = run("mirror-swap", "--model", dir.toString(), "--samples", "3", "--threshold", "0", "--no-progress", "--out", out.toString());
     assertEquals("0", r[0], r[2]);

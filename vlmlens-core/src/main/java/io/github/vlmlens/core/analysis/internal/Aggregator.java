@@ -1,5 +1,6 @@
 package io.github.vlmlens.core.analysis.internal;
 
+import io.github.vlmlens.core.analysis.ImageTokenDefinition;
 import io.github.vlmlens.core.analysis.Provenance;
 import io.github.vlmlens.core.analysis.SwapConfig;
 import io.github.vlmlens.core.analysis.SwapResult;
@@ -14,13 +15,14 @@ public final class Aggregator {
   private Aggregator() {}
 
   /**
-   * The result. The bootstrap of swap set {@code s} at layer {@code L} is seeded with the config's
+   * The result; {@code images} is what the "all image tokens" set swapped. The bootstrap of swap set {@code s} at layer {@code L} is seeded with the config's
    * seed mixed with {@code s}'s ordinal and {@code L}, so each curve is reproducible on its own.
    */
   public static SwapResult aggregate(
       String model,
       int numLayers,
       List<Integer> layers,
+      ImageTokenDefinition images,
       SwapConfig config,
       String configHash,
       List<SwapResult.Sample> samples,
@@ -99,7 +101,7 @@ public final class Aggregator {
           mass / n));
     }
     return new SwapResult(
-        model, numLayers, layers, config, configHash, n, n - kept.size(),
+        model, numLayers, layers, images, config, configHash, n, n - kept.size(),
         n == 0 ? Double.NaN : (double) correctX / n, n == 0 ? Double.NaN : (double) correctY / n,
         curves, merging.point(), merging.verdict(), warnings, samples, provenance);
   }

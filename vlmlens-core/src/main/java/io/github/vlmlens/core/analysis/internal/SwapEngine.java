@@ -1,6 +1,7 @@
 package io.github.vlmlens.core.analysis.internal;
 
 import io.github.vlmlens.core.ActivationCache;
+import io.github.vlmlens.core.Activations;
 import io.github.vlmlens.core.HookPoint;
 import io.github.vlmlens.core.HookedVlm;
 import io.github.vlmlens.core.Intervention;
@@ -9,6 +10,7 @@ import io.github.vlmlens.core.RunRequest;
 import io.github.vlmlens.core.RunResult;
 import io.github.vlmlens.core.RunSpec;
 import io.github.vlmlens.core.Tokenization;
+import io.github.vlmlens.core.analysis.ImageTokenDefinition;
 import io.github.vlmlens.core.analysis.ShiftFormula;
 import io.github.vlmlens.core.analysis.SwapConfig;
 import io.github.vlmlens.core.analysis.SwapResult;
@@ -32,12 +34,22 @@ import java.util.TreeSet;
  * its batches). A patched run whose patch changes nothing ({@code y}'s vectors at the set equal
  * {@code x}'s bit for bit, as for identical text tokens at layer 0) is not sent: its readout is
  * {@code x}'s own, a shift of exactly 0. The caches are dropped when the sample (group) is done.
+ *
+ * <p>On a model whose images enter through cross-attention blocks
+ * ({@link ImageTokenDefinition#CROSS_ATTENTION_STATES}), {@code y}'s run also captures
+ * {@code projector.out}, and the "all image tokens" run at layer {@code L} resumes from {@code x}'s
+ * {@code lm.L.resid_post} with {@code y}'s states patched into every cross-attention block after
+ * {@code L}; with no such block left, or with the same images in {@code x} and {@code y} (the same
+ * states), it is not sent.
  */
 public final class SwapEngine {
   private final HookedVlm model;
   private final SwapConfig config;
   private final List<Integer> layers;
   private final int batchSize;
+  private final ImageTokenDefinition images;
+  /** The cross-attention blocks (those with {@code lm.C.cross_states}), ascending. */
+  private final List<Integer> crossBlocks = new ArrayList<>();
   private int lastRequests;
 
   /**
@@ -50,6 +62,23 @@ public final class SwapEngine {
     this.config = config;
     this.batchSize = batchSize;
     this.layers = resolveLayers(model, config);
+    this.images = ImageTokenDefinition.of(model);
+    for (HookPoint p : model.hookPoints()) {
+      if (p.site() == HookPoint.Site.CROSS_STATES) {
+        crossBlocks.add(p.layer());
+      }
+    }
+    crossBlocks.sort(null);
+  }
+
+  /** What "all image tokens" swaps on this engine's model. */
+  public ImageTokenDefinition imageTokenDefinition() {
+    return images;
+  }
+
+  /** Whether the "all image tokens" set is swapped as cross-attention states. */
+  private boolean crossStates(SwapSet set) {
+    return set == SwapSet.ALL_IMAGE && images == ImageTokenDefinition.CROSS_ATTENTION_STATES;
   }
 
   /** The configured layers checked against the model, or {@code 0..N} when none are given. */
@@ -114,7 +143,7 @@ public final class SwapEngine {
     Tokenization tx = model.tokenize(s.x());
     Tokenization ty = model.tokenize(s.y());
     List<SwapSet> sets = new ArrayList<>(config.swapSets());
-    SwapPositions pos = SwapPositions.of(s, tx, ty, sets, config.seed());
+    SwapPositions pos = SwapPositions.of(s, tx, ty, sets, config.seed(), images);
     // Answer words are checked here, before any run or any file is written.
     for (String w : List.of(s.gtAnswer(), s.otherAnswer())) {
       try {
@@ -170,6 +199,9 @@ public final class SwapEngine {
         xb.capture(HookPoint.lmResid(l));
         yb.capture(HookPoint.lmResid(l), yCapture);
       }
+      if (config.swapSets().stream().anyMatch(this::crossStates)) {
+        yb.capture(HookPoint.projectorOut());
+      }
       base.add(RunRequest.of(s.x(), xb.build()));
       base.add(RunRequest.of(s.y(), yb.build()));
     }
@@ -183,7 +215,7 @@ public final class SwapEngine {
       SwapSample s = p.sample;
       RunResult rx = baseResults.get(2 * k);
       RunResult ry = baseResults.get(2 * k + 1);
-      Pending q = new Pending(p, rx.cache(), ry.cache());
+      Pending q = new Pending(p, rx.cache(), ry.cache(), statesOf(ry.cache()));
       q.xGt = rx.logProb(s.gtAnswer());
       q.xOther = rx.logProb(s.otherAnswer());
       q.yGt = ry.logProb(s.gtAnswer());
@@ -208,6 +240,8 @@ public final class SwapEngine {
     final Prepared p;
     final ActivationCache xCache;
     final ActivationCache yCache;
+    /** y's states under every cross-attention block's {@code cross_states}, or null. */
+    final ActivationCache yStates;
     final Map<SwapSet, SwapResult.Readout[]> slots = new LinkedHashMap<>();
     double xGt;
     double xOther;
@@ -218,10 +252,11 @@ public final class SwapEngine {
     boolean otherOk;
     boolean patched;
 
-    Pending(Prepared p, ActivationCache xCache, ActivationCache yCache) {
+    Pending(Prepared p, ActivationCache xCache, ActivationCache yCache, ActivationCache yStates) {
       this.p = p;
       this.xCache = xCache;
       this.yCache = yCache;
+      this.yStates = yStates;
       for (SwapSet set : config.swapSets()) {
         slots.put(set, new SwapResult.Readout[layers.size()]);
       }
@@ -277,21 +312,26 @@ public final class SwapEngine {
         }
         SwapSample s = q.p.sample;
         for (SwapSet set : config.swapSets()) {
-          int[] targets = q.p.positions.targets(set);
-          int[] sources = q.p.positions.sources(set);
-          if (unchanged(point, q.xCache, targets, q.yCache, sources)) {
-            q.read(set, li, q.xGt, q.xOther);
-            continue;
+          RunSpec.Builder b = RunSpec.builder().resumeFrom(q.xCache, l);
+          if (crossStates(set)) {
+            List<Integer> after = crossBlocks.stream().filter(c -> c > l).toList();
+            if (after.isEmpty() || s.x().images().equals(s.y().images())) {
+              q.read(set, li, q.xGt, q.xOther);
+              continue;
+            }
+            for (int c : after) {
+              b.intervene(Intervention.patch(HookPoint.lmCrossStates(c), Positions.all(), q.yStates));
+            }
+          } else {
+            int[] targets = q.p.positions.targets(set);
+            int[] sources = q.p.positions.sources(set);
+            if (unchanged(point, q.xCache, targets, q.yCache, sources)) {
+              q.read(set, li, q.xGt, q.xOther);
+              continue;
+            }
+            b.intervene(Intervention.patch(point, Positions.of(targets), q.yCache, Positions.of(sources)));
           }
-          RunSpec spec =
-              RunSpec.builder()
-                  .resumeFrom(q.xCache, l)
-                  .intervene(
-                      Intervention.patch(
-                          point, Positions.of(targets), q.yCache, Positions.of(sources)))
-                  .readWords(s.gtAnswer(), s.otherAnswer())
-                  .logits(RunSpec.LogitsMode.NONE)
-                  .build();
+          RunSpec spec = b.readWords(s.gtAnswer(), s.otherAnswer()).logits(RunSpec.LogitsMode.NONE).build();
           requests.add(RunRequest.of(s.x(), spec));
           who.add(q);
           which.add(set);
@@ -305,6 +345,22 @@ public final class SwapEngine {
         q.read(which.get(i), li, r.logProb(q.p.sample.gtAnswer()), r.logProb(q.p.sample.otherAnswer()));
       }
     }
+  }
+
+  /**
+   * y's {@code projector.out} filed under every cross-attention block's {@code cross_states} (no
+   * copy), or null when the states are not swapped.
+   */
+  private ActivationCache statesOf(ActivationCache y) {
+    if (!y.contains(HookPoint.projectorOut())) {
+      return null;
+    }
+    Activations states = y.get(HookPoint.projectorOut());
+    List<Activations> out = new ArrayList<>();
+    for (int c : crossBlocks) {
+      out.add(states.at(HookPoint.lmCrossStates(c)));
+    }
+    return ActivationCache.of(out);
   }
 
   /** Sends requests in calls of at most the batch size; results in request order. */

@@ -2,6 +2,7 @@ package io.github.vlmlens.core.analysis.internal;
 
 import io.github.vlmlens.core.Tokenization;
 import io.github.vlmlens.core.WordSpan;
+import io.github.vlmlens.core.analysis.ImageTokenDefinition;
 import io.github.vlmlens.core.analysis.SwapSample;
 import io.github.vlmlens.core.analysis.SwapSet;
 import java.util.ArrayList;
@@ -40,6 +41,19 @@ public final class SwapPositions {
    */
   public static SwapPositions of(
       SwapSample s, Tokenization tx, Tokenization ty, List<SwapSet> sets, long seed) {
+    return of(s, tx, ty, sets, seed, ImageTokenDefinition.TEXT_STREAM_POSITIONS);
+  }
+
+  /**
+   * Finds every requested set's positions under a definition of image tokens: with
+   * {@link ImageTokenDefinition#CROSS_ATTENTION_STATES} every sequence position is text and
+   * {@link SwapSet#ALL_IMAGE} has no text-stream positions (its swap is of the states).
+   *
+   * @throws IllegalArgumentException as {@link #of(SwapSample, Tokenization, Tokenization, List, long)}
+   */
+  public static SwapPositions of(
+      SwapSample s, Tokenization tx, Tokenization ty, List<SwapSet> sets, long seed, ImageTokenDefinition images) {
+    boolean cross = images == ImageTokenDefinition.CROSS_ATTENTION_STATES;
     List<WordSpan[]> objX = objectSpans(s, tx, "x");
     List<WordSpan[]> objY = objectSpans(s, ty, "y");
     int[] lastX = lastTokens(s, objX, "x");
@@ -53,13 +67,19 @@ public final class SwapPositions {
           sources.put(set, lastY);
           break;
         case ALL_TEXT: {
-          int[] tX = tx.textPositions().resolve(tx.length());
-          int[] tY = matched(s, set, tX, ty.textPositions().resolve(ty.length()), "text");
+          int[] tX = text(tx, cross);
+          int[] tY = matched(s, set, tX, text(ty, cross), "text");
           targets.put(set, tX);
           sources.put(set, tY);
           break;
         }
         case ALL_IMAGE: {
+          if (cross) {
+            // the states are swapped whole, in the cross-attention blocks; no text-stream position
+            targets.put(set, new int[0]);
+            sources.put(set, new int[0]);
+            break;
+          }
           int[] iX = tx.imagePositions().resolve(tx.length());
           if (iX.length == 0) {
             throw new IllegalArgumentException(
@@ -72,8 +92,8 @@ public final class SwapPositions {
           break;
         }
         case CONTROL_TEXT: {
-          int[] tX = tx.textPositions().resolve(tx.length());
-          int[] tY = matched(s, set, tX, ty.textPositions().resolve(ty.length()), "text");
+          int[] tX = text(tx, cross);
+          int[] tY = matched(s, set, tX, text(ty, cross), "text");
           int[] chosenRanks = controlRanks(s, tx, tX, objX, seed);
           int[] cX = new int[chosenRanks.length];
           int[] cY = new int[chosenRanks.length];
@@ -90,6 +110,11 @@ public final class SwapPositions {
       }
     }
     return new SwapPositions(lastX, targets, sources);
+  }
+
+  /** Text positions: every position when images live outside the text stream. */
+  private static int[] text(Tokenization t, boolean everyPosition) {
+    return (everyPosition ? io.github.vlmlens.core.Positions.all() : t.textPositions()).resolve(t.length());
   }
 
   /** The last sub-token of each object word in {@code x}. */

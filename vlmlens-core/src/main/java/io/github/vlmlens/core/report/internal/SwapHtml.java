@@ -4,6 +4,7 @@ import com.google.common.html.HtmlEscapers;
 import io.github.vlmlens.core.analysis.SwapResult;
 import io.github.vlmlens.core.analysis.SwapResult.Curve;
 import io.github.vlmlens.core.analysis.SwapResult.LayerStats;
+import io.github.vlmlens.core.analysis.SwapSet;
 import io.github.vlmlens.core.analysis.internal.Json;
 import java.util.Base64;
 import java.util.Locale;
@@ -27,6 +28,9 @@ public final class SwapHtml {
     h.append("<p>Model <b>").append(esc(r.model())).append("</b> with ").append(r.numLayers())
         .append(" decoder blocks. Layer 0 is the embedding output, layer L the output of block L;"
             + " the patch replaces x's <code>lm.L.resid_post</code> at the swap set by y's.</p>\n");
+    if (r.config().swapSets().contains(SwapSet.ALL_IMAGE)) {
+      h.append("<p>").append(esc(r.imageTokenDefinition().sentence())).append("</p>\n");
+    }
     h.append("<p>Shift formula: <b>").append(esc(r.config().formula().name().toLowerCase(Locale.ROOT)))
         .append("</b>. ").append(esc(formulaText(r))).append("</p>\n");
 

@@ -22,6 +22,9 @@ public final class SwapSummary {
     sb.append(String.format(
         Locale.ROOT, "mean belief shift by layer [%.0f%% bootstrap interval], %s formula%n",
         100 * r.config().confidence(), r.config().formula().name().toLowerCase(Locale.ROOT)));
+    if (r.config().swapSets().contains(SwapSet.ALL_IMAGE)) {
+      sb.append(r.imageTokenDefinition().sentence()).append(System.lineSeparator());
+    }
     sb.append(String.format(Locale.ROOT, "%5s", "layer"));
     for (Curve c : r.curves()) {
       sb.append(String.format(Locale.ROOT, "  %-26s", label(c.swapSet())));

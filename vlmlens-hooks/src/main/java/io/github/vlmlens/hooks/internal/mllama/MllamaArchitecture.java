@@ -390,7 +390,9 @@ public final class MllamaArchitecture implements Architecture {
     final boolean any;
     final int batch;
     final int length;
-    /** The cross-attention states {@code [B, K, hidden]}, once computed in this pass. */
+    /** The batch's images' states {@code [images * stateRows, hidden]}, once computed in this pass. */
+    NDArray flat;
+    /** The cross-attention states {@code [B, K, hidden]} gathered from {@link #flat}. */
     NDArray states;
 
     MllamaBatch(NDArray ids, NDArray cos, NDArray sin, NDArray mask, NDArray patches, NDArray aspectRatioIds,
@@ -571,6 +573,7 @@ public final class MllamaArchitecture implements Architecture {
     long h = config.text().hiddenSize();
     NDArray flat = y.reshape(y.getShape().get(0) * y.getShape().get(1), h);
     NDArray all = ai.djl.ndarray.NDArrays.concat(new NDList(flat, run.zeros(new Shape(1, h), flat.getDataType())), 0);
+    b.flat = flat;
     b.states = all.get(run.create(b.gather)).reshape(b.batch, b.keys, h);
   }
 
@@ -606,6 +609,8 @@ public final class MllamaArchitecture implements Architecture {
     if (crossAhead && mb.any) {
       int t = (int) hidden.getShape().get(1);
       cross = new MllamaNetwork.Cross(
+          mb.flat,
+          run.create(mb.gather),
           mb.states,
           run.create(mb.crossMask, new Shape(mb.batch, 1, t, mb.keys)),
           run.create(mb.rowMask, new Shape(mb.batch, t, 1)).toType(dataType, false),

@@ -312,9 +312,30 @@ final class MllamaNetwork implements AutoCloseable {
     return tap.visit(HookPoint.lmResid(0), embedding(ids, embedTokens));
   }
 
-  /** What the cross-attention blocks of one pass read. */
+  /**
+   * What the cross-attention blocks of one pass read.
+   *
+   * @param flat the batch's image states one image after another, {@code [images * rows, hidden]}
+   *     (the rows of {@code projector.out} and of each block's {@code cross_states}), or null in a
+   *     generation step (the blocks' keys and values are cached)
+   * @param gather for each sample's key slot {@code [B * K]}, its row of {@code flat} plus a zero
+   *     row appended last (slots of images a sample lacks)
+   * @param states {@code flat} gathered to {@code [B, K, hidden]}, or null with {@code flat}
+   */
   record Cross(
-      NDArray states, NDArray mask, NDArray rowMask, NDArray sampleMask, boolean any) {}
+      NDArray flat, NDArray gather, NDArray states, NDArray mask, NDArray rowMask, NDArray sampleMask,
+      boolean any) {
+
+    /** States {@code [B, K, hidden]} of (possibly changed) flat rows. */
+    NDArray gathered(NDArray rows) {
+      if (rows == flat) {
+        return states;
+      }
+      Shape s = states.getShape();
+      NDArray zero = rows.getManager().zeros(new Shape(1, s.get(2)), rows.getDataType());
+      return NDArrays.concat(new NDList(rows, zero), 0).get(gather).reshape(s);
+    }
+  }
 
   /**
    * Decoder blocks {@code from+1..to}: self-attention blocks with rotary tables {@code [T, d]} and
@@ -379,9 +400,11 @@ final class MllamaNetwork implements AutoCloseable {
     NDArray n = Ops.rmsNorm(x, g(lp + "input_layernorm.weight"), eps);
     NDArray q = Ops.splitHeads(Ops.linear(n, g(a + "q_proj.weight"), null), t.numAttentionHeads(), t.headDim());
     q = Ops.rmsNorm(q, g(a + "q_norm.weight"), eps);
-    NDArray[] kv = cache != null ? cache.fixed(layer, () -> crossKeysValues(layer, cross.states()))
-        : crossKeysValues(layer, cross.states());
-    NDArray z = Attention.attend(q, kv[0], kv[1], cross.mask(), textScale, pts, tap);
+    // lm.L.cross_states is visited where the block reads it: once per generation (keys cached)
+    java.util.function.Supplier<NDArray[]> kvOf =
+        () -> crossKeysValues(layer, cross.gathered(tap.visit(pts.crossStates, cross.flat())));
+    NDArray[] kv = cache != null ? cache.fixed(layer, kvOf) : kvOf.get();
+    NDArray z = Attention.attendCross(q, kv[0], kv[1], cross.mask(), textScale, pts, tap);
     NDArray o = g(lp + "cross_attn_attn_gate").tanh().mul(Ops.linear(z, g(a + "o_proj.weight"), null));
     if (cross.sampleMask() != null) {
       o = o.mul(cross.sampleMask());

@@ -21,21 +21,31 @@
  *       tiles x (patches + 1), in image, tile, patch order (class token first per tile).</li>
  *   <li>{@code lm.0}: text embeddings only; the {@code <|image|>} token is an ordinary text token
  *       whose position is the tokenization's image range (length 1 per image).</li>
- *   <li>A cross-attention block ({@code LayerPoints.lmCross}) has the usual points without attention
- *       maps: {@code attn_z} the cross-attention's per-head output, {@code attn_out} the tanh-gated
- *       cross-attention output, {@code mlp_out} the tanh-gated MLP output (zero at text rows that
- *       see no image: Hugging Face keeps their cross-attention output, which attends to every state
- *       of the sample's images, but zeroes their MLP branch).</li>
+ *   <li>A cross-attention block ({@code LayerPoints.lmCross}): {@code lm.L.cross_states}, the
+ *       states its keys and values come from (the rows of {@code projector.out}; patching that
+ *       equals patching every block's {@code cross_states}); {@code attn_scores} and
+ *       {@code attn_pattern} with the sample's image states as keys ({@code [heads, states]} per
+ *       query, where knockouts apply, keys being state rows; a query whose every key is blocked
+ *       attends to nothing, its {@code attn_z} zero); {@code attn_z} the per-head output (head
+ *       ablation); {@code attn_out} the tanh-gated cross-attention output, {@code mlp_out} the
+ *       tanh-gated MLP output (zero at text rows that see no image: Hugging Face keeps their
+ *       cross-attention output, which attends to every state of the sample's images, but zeroes
+ *       their MLP branch).</li>
  * </ul>
- * A swap of "all image tokens" is therefore patching {@code projector.out} from the counterfactual
- * image's run, i.e. its cross-attention states; reports should say so.
+ * A swap of "all image tokens" is therefore the counterfactual image's cross-attention states, in
+ * the blocks after the swap layer ({@code core.analysis.ImageTokenDefinition}).
  *
  * <h2>Which text sees which image</h2>
  * As {@code MllamaProcessor}'s {@code get_cross_attention_token_mask}: an image is seen from its
  * {@code <|image|>} token up to the next image token (consecutive image tokens see all that follows),
  * only its real tiles; tokens after the prompt (generation) see what the prompt's last token sees.
- * Input without images skips the cross-attention blocks (they add zeros, and their points are
- * still visited); in a batch mixing both, an image-less sample's cross-attention blocks add zeros.
+ * Input without images skips the cross-attention blocks (they add zeros, and their residual,
+ * {@code attn_z}, {@code attn_out} and {@code mlp_out} points are still visited; {@code cross_states}
+ * is empty and the attention maps, having no keys, cannot be asked for); in a batch mixing both, an
+ * image-less sample's cross-attention blocks add zeros.
+ *
+ * <p>With a KV cache {@code lm.L.cross_states} is visited once, in the prompt's pass (the keys and
+ * values it gives are kept), so an intervention there holds for every generated token.
  *
  * <h2>Generation and resumed runs</h2>
  * With a KV cache, each cross-attention block's keys and values are computed once from the vision

@@ -26,6 +26,23 @@ public final class Attention {
    */
   public static NDArray attend(
       NDArray q, NDArray k, NDArray v, NDArray mask, float scale, LayerPoints points, ForwardTap tap) {
+    return attend(q, k, v, mask, scale, points, tap, false);
+  }
+
+  /**
+   * Cross-attention to image states ({@code k}, {@code v} from the states): as {@link #attend},
+   * except that a query row whose every key is blocked (knocked out, or masked) attends to
+   * nothing: its probabilities, and so its {@code attn_z}, are zero, instead of the softmax's
+   * uniform spread over blocked keys.
+   */
+  public static NDArray attendCross(
+      NDArray q, NDArray k, NDArray v, NDArray mask, float scale, LayerPoints points, ForwardTap tap) {
+    return attend(q, k, v, mask, scale, points, tap, true);
+  }
+
+  private static NDArray attend(
+      NDArray q, NDArray k, NDArray v, NDArray mask, float scale, LayerPoints points, ForwardTap tap,
+      boolean cross) {
     Shape qs = q.getShape();
     long b = qs.get(0);
     long heads = qs.get(1);
@@ -54,6 +71,11 @@ public final class Attention {
       scores = tap.visit(points.scores, scores);
     }
     NDArray probs = scores.softmax(-1).toType(dt, false);
+    if (cross) {
+      // blocked entries hold the lowest float; a row of nothing else has no key to attend to
+      NDArray open = scores.max(new int[] {-1}, true).gt(-Float.MAX_VALUE / 2);
+      probs = probs.mul(open.toType(dt, false));
+    }
     if (points.hasMaps()) {
       probs = tap.visit(points.pattern, probs);
     }

@@ -73,12 +73,15 @@ final class BatchTap implements ForwardTap {
     final List<Intervention> interventions;
     final int[] capture;
     final int length;
+    /** For a cross-attention map: the sample's keys (image-state rows); else -1. */
+    final int keys;
 
-    Work(Sample sample, List<Intervention> interventions, int[] capture, int length) {
+    Work(Sample sample, List<Intervention> interventions, int[] capture, int length, int keys) {
       this.sample = sample;
       this.interventions = interventions;
       this.capture = capture;
       this.length = length;
+      this.keys = keys;
     }
   }
 
@@ -110,11 +113,14 @@ final class BatchTap implements ForwardTap {
 
   /**
    * @param lengthAt the length of a sample's activation at a point
+   * @param crossKeys a sample's keys at a cross-attention block's attention map (its image-state
+   *     rows), or -1 at other points
    * @param widths the activation widths
    * @param keep the batch's manager, which keeps deferred activations alive until {@link #collect}
    */
   BatchTap(
-      List<Sample> batch, LengthFunction lengthAt, Widths widths, Heads heads, NDManager keep, DataType dataType) {
+      List<Sample> batch, LengthFunction lengthAt, LengthFunction crossKeys, Widths widths, Heads heads,
+      NDManager keep, DataType dataType) {
     this.widths = widths;
     this.heads = heads;
     this.keep = keep;
@@ -124,13 +130,13 @@ final class BatchTap implements ForwardTap {
       for (Map.Entry<HookPoint, List<Intervention>> e : s.interventions.entrySet()) {
         HookPoint p = e.getKey();
         work.computeIfAbsent(p, k -> new ArrayList<>())
-            .add(new Work(s, e.getValue(), s.captures.get(p), lengthAt.length(s, p)));
+            .add(new Work(s, e.getValue(), s.captures.get(p), lengthAt.length(s, p), crossKeys.length(s, p)));
       }
       for (Map.Entry<HookPoint, int[]> e : s.captures.entrySet()) {
         HookPoint p = e.getKey();
         if (!s.interventions.containsKey(p)) {
           work.computeIfAbsent(p, k -> new ArrayList<>())
-              .add(new Work(s, List.of(), e.getValue(), lengthAt.length(s, p)));
+              .add(new Work(s, List.of(), e.getValue(), lengthAt.length(s, p), crossKeys.length(s, p)));
         }
       }
     }
@@ -179,7 +185,7 @@ final class BatchTap implements ForwardTap {
         if (!any) {
           continue;
         }
-        for (int k : iv.keys().resolve(w.sample.resolveLength)) {
+        for (int k : iv.keys().resolve(w.keys >= 0 ? w.keys : w.sample.resolveLength)) {
           if (k < keysLen) {
             km[row * keysLen + k] = 1;
           }
@@ -210,7 +216,7 @@ final class BatchTap implements ForwardTap {
       if (w.capture == null) {
         continue;
       }
-      int len = Math.min(w.length, keysLen);
+      int len = Math.min(w.keys >= 0 ? w.keys : w.length, keysLen);
       int width = heads * len;
       if (w.capture.length == 0) {
         captured.get(w.sample).add(Activations.of(point, w.capture, width, new float[0]));
@@ -247,7 +253,7 @@ final class BatchTap implements ForwardTap {
       List<Update> updates = new ArrayList<>();
       for (Work w : ws) {
         if (r < w.interventions.size()) {
-          Update u = compute(point, w.interventions.get(r), w, w.sample.base(point.component()), flat, width);
+          Update u = compute(point, w.interventions.get(r), w, w.sample.base(point), flat, width);
           if (u != null) {
             updates.add(u);
           }
@@ -283,7 +289,7 @@ final class BatchTap implements ForwardTap {
         captured.get(w.sample).add(Activations.of(point, w.capture, (int) width, new float[0]));
         continue;
       }
-      long base = w.sample.base(point.component());
+      long base = w.sample.base(point);
       long bytes = out.size() * dataType.getNumOfBytes();
       if (pinned || pinnedBytes + bytes <= PIN_BUDGET_BYTES) {
         if (!pinned) {
@@ -349,7 +355,7 @@ final class BatchTap implements ForwardTap {
     if (pos.length == 0) {
       return null;
     }
-    if (point.component() != HookPoint.Component.LM) {
+    if (!Sample.tokenRows(point)) {
       int[] all = new int[pos.length];
       for (int i = 0; i < all.length; i++) {
         all[i] = i;
@@ -377,7 +383,7 @@ final class BatchTap implements ForwardTap {
       iv.hook().apply(view);
       return view.update(m, dataType);
     }
-    boolean lm = point.component() == HookPoint.Component.LM;
+    boolean lm = Sample.tokenRows(point);
     int[] pos = iv.positions().resolve(lm ? w.sample.resolveLength : w.length);
     // Which of the resolved positions this pass computes: all, or (generation) those in its window.
     int[] pick = window(point, w.sample, iv, pos);
@@ -385,7 +391,7 @@ final class BatchTap implements ForwardTap {
       return null;
     }
     int n = pick.length;
-    int shift = point.component() == HookPoint.Component.LM ? w.sample.windowStart : 0;
+    int shift = lm ? w.sample.windowStart : 0;
     long[] rows = new long[n];
     for (int i = 0; i < n; i++) {
       rows[i] = base + pos[pick[i]] - shift;
@@ -493,10 +499,10 @@ final class BatchTap implements ForwardTap {
    * on the host, or gathered on the device first.
    */
   private void collectDeferred() {
-    // Same-shaped activations: one component and one row width.
+    // Same-shaped activations: one row width and one shape.
     Map<String, List<Deferred>> groups = new LinkedHashMap<>();
     for (Deferred d : deferred) {
-      groups.computeIfAbsent(d.point.component() + "/" + widths.width(d.point), k -> new ArrayList<>()).add(d);
+      groups.computeIfAbsent(widths.width(d.point) + "/" + d.activation.getShape(), k -> new ArrayList<>()).add(d);
     }
     for (Map.Entry<String, List<Deferred>> e : groups.entrySet()) {
       List<Deferred> group = e.getValue();

@@ -61,7 +61,19 @@ public final class HookedRunner {
 
   /** The number of positions of a sample's activation at a hook point. */
   private int lengthAt(Sample s, HookPoint p) {
-    return p.component() == HookPoint.Component.LM ? s.length : s.encoded.rows(p.component());
+    return Sample.tokenRows(p) ? s.length : s.encoded.rows(Sample.rowSpace(p));
+  }
+
+  /** Whether decoder block {@code layer} is a cross-attention block (its keys are image states). */
+  private boolean crossBlock(int layer) {
+    return layer >= 1 && catalog.contains(HookPoint.lmCrossStates(layer));
+  }
+
+  /** A sample's keys at a cross-attention block's attention map (its image-state rows), or -1. */
+  private int crossKeys(Sample s, HookPoint p) {
+    return p.isAttentionMap() && p.component() == HookPoint.Component.LM && crossBlock(p.layer())
+        ? s.encoded.rows(HookPoint.Component.PROJECTOR)
+        : -1;
   }
 
   private int widthAt(HookPoint p) {
@@ -78,7 +90,8 @@ public final class HookedRunner {
       int perImage = s.images == 0 ? 0 : s.encoded.rows(HookPoint.Component.VISION) / s.images;
       return arch.heads(HookPoint.Component.VISION) * perImage;
     }
-    return arch.heads(p.component()) * s.length;
+    int cross = crossKeys(s, p);
+    return arch.heads(p.component()) * (cross >= 0 ? cross : s.length);
   }
 
   /**
@@ -194,9 +207,10 @@ public final class HookedRunner {
       String what = where + ", intervention " + k + " " + iv;
       catalog.check(p, what);
       int len = lengthAt(s, p);
+      checkCrossMap(s, p, what);
       int width = widthAt(s, p);
       checkPositions(iv.positions(), p, len, what);
-      checkAttentionIntervention(iv, p, len, what);
+      checkAttentionIntervention(iv, p, len, crossKeys(s, p), what);
       switch (iv.kind()) {
         case ADD:
         case REPLACE:
@@ -244,6 +258,7 @@ public final class HookedRunner {
       HookPoint p = e.getKey();
       String what = where + ", capture at " + p;
       catalog.check(p, what);
+      checkCrossMap(s, p, what);
       int len = lengthAt(s, p);
       checkPositions(e.getValue(), p, len, what);
       s.addCapture(p, e.getValue().resolve(len));
@@ -251,11 +266,24 @@ public final class HookedRunner {
     return s;
   }
 
+  /** A cross-attention block's attention map has keys only in a run with images. */
+  private void checkCrossMap(Sample s, HookPoint p, String what) {
+    if (crossKeys(s, p) == 0) {
+      throw new IllegalArgumentException(
+          what + ": lm." + p.layer() + " is a cross-attention block, whose keys are image states, and this"
+              + " input has no image");
+    }
+  }
+
   /**
    * Attention maps take only captures and knockouts (at {@code attn_scores}); knockouts and head
-   * ablations name heads the model has, and a knockout may not leave a query without any key.
+   * ablations name heads the model has, and a knockout in a self-attention block may not leave a
+   * query without any key (in a cross-attention block, whose keys are image-state rows, such a
+   * query attends to nothing).
+   *
+   * @param crossKeys the sample's keys when {@code p} is a cross-attention block's map, else -1
    */
-  private void checkAttentionIntervention(Intervention iv, HookPoint p, int len, String what) {
+  private void checkAttentionIntervention(Intervention iv, HookPoint p, int len, int crossKeys, String what) {
     Intervention.Kind k = iv.kind();
     boolean knockout = k == Intervention.Kind.KNOCKOUT;
     boolean headAblation = k == Intervention.Kind.HEAD_ZERO_ABLATE || k == Intervention.Kind.HEAD_MEAN_ABLATE;
@@ -274,7 +302,9 @@ public final class HookedRunner {
         throw new IllegalArgumentException(what + ": head " + h + " outside 0.." + (heads - 1) + " at " + p);
       }
     }
-    if (knockout) {
+    if (knockout && crossKeys >= 0) {
+      checkPositions(iv.keys(), p, crossKeys, what + " (keys: image-state rows)");
+    } else if (knockout) {
       checkPositions(iv.keys(), p, len, what + " (keys)");
       if (iv.heads().length == 0 || iv.heads().length >= heads) {
         boolean[] blocked = new boolean[len];
@@ -357,7 +387,7 @@ public final class HookedRunner {
     }
     try (NDManager run = arch.manager().newSubManager()) {
       DataType dt = arch.dataType();
-      BatchTap tap = new BatchTap(batch, this::lengthAt, arch::width, arch::heads, run, dt);
+      BatchTap tap = new BatchTap(batch, this::lengthAt, this::crossKeys, arch::width, arch::heads, run, dt);
       Architecture.Batch inputs = arch.batch(encoded, tMax, !resumed && nImages > 0, run);
       NDArray h = null;
       if (resumed) {
@@ -503,7 +533,8 @@ public final class HookedRunner {
 
   /** One pass of a one-sequence batch over {@code t} positions: the last position's logits. */
   private float[] pass(Sample s, Architecture.Batch batch, int t, KvCache cache, NDManager run) {
-    BatchTap tap = new BatchTap(List.of(s), this::lengthAt, arch::width, arch::heads, run, arch.dataType());
+    BatchTap tap =
+        new BatchTap(List.of(s), this::lengthAt, this::crossKeys, arch::width, arch::heads, run, arch.dataType());
     NDArray h = arch.embed(batch, tap);
     h = arch.decode(h, 0, numLayers, batch, cache, tap);
     NDArray lastHidden = h.get(new NDIndex(0).addSliceDim(t - 1, t));

@@ -6,9 +6,10 @@ import java.util.List;
 
 /**
  * The hook points of one transformer block, in the order a block visits them: {@code resid_pre},
- * {@code attn_scores}, {@code attn_pattern}, {@code attn_z}, {@code attn_out}, {@code resid_mid},
- * {@code mlp_out}, {@code resid_post}. Vision blocks have attention-map points only where the
- * tower attends within each image in one batched call (CLIP, SigLIP, InternViT).
+ * ({@code cross_states} in a cross-attention block), {@code attn_scores}, {@code attn_pattern},
+ * {@code attn_z}, {@code attn_out}, {@code resid_mid}, {@code mlp_out}, {@code resid_post}. Vision
+ * blocks have attention-map points only where the tower attends within each image in one batched
+ * call (CLIP, SigLIP, InternViT).
  */
 public final class LayerPoints {
   public final HookPoint residPre;
@@ -19,9 +20,15 @@ public final class LayerPoints {
   public final HookPoint residMid;
   public final HookPoint mlpOut;
   public final HookPoint residPost;
+  /** {@code lm.L.cross_states} in a cross-attention block, else null. */
+  public final HookPoint crossStates;
   private final boolean maps;
 
   private LayerPoints(HookPoint.Component c, int layer, boolean maps) {
+    this(c, layer, maps, false);
+  }
+
+  private LayerPoints(HookPoint.Component c, int layer, boolean maps, boolean cross) {
     this.residPre = HookPoint.of(c, layer, HookPoint.Site.RESID_PRE);
     this.scores = HookPoint.of(c, layer, HookPoint.Site.ATTN_SCORES);
     this.pattern = HookPoint.of(c, layer, HookPoint.Site.ATTN_PATTERN);
@@ -30,6 +37,7 @@ public final class LayerPoints {
     this.residMid = HookPoint.of(c, layer, HookPoint.Site.RESID_MID);
     this.mlpOut = HookPoint.of(c, layer, HookPoint.Site.MLP_OUT);
     this.residPost = HookPoint.of(c, layer, HookPoint.Site.RESID_POST);
+    this.crossStates = cross ? HookPoint.lmCrossStates(layer) : null;
     this.maps = maps;
   }
 
@@ -39,11 +47,16 @@ public final class LayerPoints {
   }
 
   /**
-   * A cross-attention decoder block's points (Llama-3.2-Vision): no attention maps, since its keys
-   * are the image states, not the sequence's positions.
+   * A cross-attention decoder block's points (Llama-3.2-Vision): {@code cross_states}, the image
+   * states its keys and values come from, and attention maps whose keys are those states.
    */
   public static LayerPoints lmCross(int layer) {
-    return new LayerPoints(HookPoint.Component.LM, layer, false);
+    return new LayerPoints(HookPoint.Component.LM, layer, true, true);
+  }
+
+  /** Whether this is a cross-attention block (its keys are image states). */
+  public boolean isCross() {
+    return crossStates != null;
   }
 
   /** A vision block's points (no attention maps). */
@@ -95,6 +108,9 @@ public final class LayerPoints {
   public List<HookPoint> all() {
     List<HookPoint> out = new ArrayList<>();
     out.add(residPre);
+    if (crossStates != null) {
+      out.add(crossStates);
+    }
     if (maps) {
       out.add(scores);
       out.add(pattern);

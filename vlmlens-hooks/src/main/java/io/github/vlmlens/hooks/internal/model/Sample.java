@@ -81,9 +81,22 @@ final class Sample {
     return s;
   }
 
-  /** The sample's first row among the batch's flattened activations at a component. */
-  long base(HookPoint.Component component) {
-    switch (component) {
+  /**
+   * The component whose rows a point's activations have: the projector's for image-state points
+   * ({@code projector.out}, {@code lm.L.cross_states}), else the point's own.
+   */
+  static HookPoint.Component rowSpace(HookPoint p) {
+    return p.hasStateRows() ? HookPoint.Component.PROJECTOR : p.component();
+  }
+
+  /** Whether a point's rows are the language model's token positions. */
+  static boolean tokenRows(HookPoint p) {
+    return rowSpace(p) == HookPoint.Component.LM;
+  }
+
+  /** The sample's first row among the batch's flattened activations at a point. */
+  long base(HookPoint point) {
+    switch (rowSpace(point)) {
       case LM:
         return lmBase;
       case VISION:
