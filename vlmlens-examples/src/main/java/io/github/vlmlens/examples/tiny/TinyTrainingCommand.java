@@ -1,5 +1,6 @@
 package io.github.vlmlens.examples.tiny;
 
+import io.github.vlmlens.core.analysis.TaskProgress;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -65,6 +66,11 @@ abstract class TinyTrainingCommand {
     this.steps = steps;
     this.auxSteps = steps;
     this.evalEvery = evalEvery;
+  }
+
+  /** The final evaluation's progress over its {@code cells} (parts x question types), unless --no-progress. */
+  TaskProgress finalEvaluationProgress(String command, int cells) {
+    return TaskProgress.start(!noProgress, command + " final evaluation", "cells", cells, 0);
   }
 
   /** The optimisation settings these options give. */

@@ -8,6 +8,7 @@ import io.github.vlmlens.core.RunResult;
 import io.github.vlmlens.core.RunSpec;
 import io.github.vlmlens.core.Tokenization;
 import io.github.vlmlens.core.VlmInput;
+import io.github.vlmlens.core.analysis.TaskProgress;
 import io.github.vlmlens.hooks.HookedLlava;
 import io.github.vlmlens.hooks.LlavaConfig;
 import io.github.vlmlens.hooks.LlavaModel;
@@ -129,7 +130,10 @@ public final class TrainTinyVideoVlm extends TinyTrainingCommand implements Call
               () -> evaluate(hooked, evalSamples(), 99),
               out);
       model.save(out);
-      Map<String, Map<String, Double>> finalAcc = evaluate(hooked, finalEvalSamples(), 12345);
+      Map<String, Map<String, Double>> finalAcc;
+      try (TaskProgress p = finalEvaluationProgress("train-tiny-video", 3)) {
+        finalAcc = evaluate(hooked, finalEvalSamples(), 12345, p);
+      }
       writeModelCard(out, config, outcome, finalAcc);
       System.err.printf(
           Locale.ROOT, "trained in %.0f s; final held-out accuracy %s%n", outcome.seconds(), finalAcc);
@@ -313,14 +317,24 @@ public final class TrainTinyVideoVlm extends TinyTrainingCommand implements Call
    * videos (every scene pair is seen in training; the videos are new draws).
    */
   static Map<String, Map<String, Double>> evaluate(HookedVlm hooked, int samples, long seed) {
+    try (TaskProgress silent = TaskProgress.start(false, "", 0, 0)) {
+      return evaluate(hooked, samples, seed, silent);
+    }
+  }
+
+  /** As {@link #evaluate(HookedVlm, int, long)}, a {@code progress} step per part (three). */
+  static Map<String, Map<String, Double>> evaluate(HookedVlm hooked, int samples, long seed, TaskProgress progress) {
     VideoSampler all = VideoSampler.of(TinyVideoVlmRecipe.video());
     ObjectPairSplit split = TinyVideoVlmRecipe.split();
     Map<String, Map<String, Double>> out = new LinkedHashMap<>();
     out.put(HELD_OUT_PAIRS, Map.of("object_order",
         accuracy(hooked, all.withPairs(split, ObjectPairSplit.Part.HELD_OUT).objectVideos(seed, samples))));
+    progress.step(HELD_OUT_PAIRS + " " + out.get(HELD_OUT_PAIRS));
     out.put(TRAINING_PAIRS, Map.of("object_order",
         accuracy(hooked, all.withPairs(split, ObjectPairSplit.Part.TRAIN).objectVideos(seed + 1, samples))));
+    progress.step(TRAINING_PAIRS + " " + out.get(TRAINING_PAIRS));
     out.put(SCENES, Map.of("scene_order", accuracy(hooked, all.sceneVideos(seed + 2, samples))));
+    progress.step(SCENES + " " + out.get(SCENES));
     return out;
   }
 

@@ -5,6 +5,7 @@ import io.github.vlmlens.core.RunRequest;
 import io.github.vlmlens.core.RunResult;
 import io.github.vlmlens.core.RunSpec;
 import io.github.vlmlens.core.Tokenization;
+import io.github.vlmlens.core.analysis.TaskProgress;
 import io.github.vlmlens.hooks.HookedLlava;
 import io.github.vlmlens.hooks.LlavaConfig;
 import io.github.vlmlens.hooks.LlavaModel;
@@ -120,7 +121,10 @@ public final class TrainTinyVlm extends TinyTrainingCommand implements Callable<
               out);
       model.save(out);
       System.err.printf(Locale.ROOT, "final evaluation: %d held-out samples per cell%n", finalEvalSamples());
-      Map<SceneSplit.Part, Map<QuestionAxis, Double>> finalAcc = evaluate(hooked, split, finalEvalSamples(), 12345);
+      Map<SceneSplit.Part, Map<QuestionAxis, Double>> finalAcc;
+      try (TaskProgress p = finalEvaluationProgress("train-tiny", HELD_OUT.size() * AXES.size())) {
+        finalAcc = evaluate(hooked, split, finalEvalSamples(), 12345, p);
+      }
       writeModelCard(out, config, outcome.parameterCount(), outcome.seconds(), finalAcc);
       System.err.printf(
           Locale.ROOT, "trained in %.0f s; final held-out accuracy %s%n", outcome.seconds(), finalAcc);
@@ -175,6 +179,14 @@ public final class TrainTinyVlm extends TinyTrainingCommand implements Callable<
    */
   static Map<SceneSplit.Part, Map<QuestionAxis, Double>> evaluate(
       HookedLlava hooked, SceneSplit split, int samples, long seed) {
+    try (TaskProgress silent = TaskProgress.start(false, "", 0, 0)) {
+      return evaluate(hooked, split, samples, seed, silent);
+    }
+  }
+
+  /** As {@link #evaluate(HookedLlava, SceneSplit, int, long)}, a {@code progress} step per part and axis. */
+  static Map<SceneSplit.Part, Map<QuestionAxis, Double>> evaluate(
+      HookedLlava hooked, SceneSplit split, int samples, long seed, TaskProgress progress) {
     Map<SceneSplit.Part, Map<QuestionAxis, Double>> out = new EnumMap<>(SceneSplit.Part.class);
     for (SceneSplit.Part part : HELD_OUT) {
       SceneSampler sampler = split.sampler(part).withRandomColors(true);
@@ -199,6 +211,8 @@ public final class TrainTinyVlm extends TinyTrainingCommand implements Callable<
           }
         }
         byAxis.put(axis, right / (double) results.size());
+        progress.step(String.format(Locale.ROOT, "%s %s %.3f",
+            part.name().toLowerCase(Locale.ROOT), axis.name().toLowerCase(Locale.ROOT), byAxis.get(axis)));
       }
       out.put(part, byAxis);
     }

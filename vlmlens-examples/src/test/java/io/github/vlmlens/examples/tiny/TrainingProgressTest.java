@@ -15,9 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * {@code train-tiny} shows its progress (steps done of the total, loss, ETA) on standard error, as
- * plain lines here where it is not a terminal, and {@code --no-progress} swaps them for the log
- * line every 10 steps.
+ * {@code train-tiny} shows its progress (steps done of the total, loss, ETA; then the final
+ * evaluation's cells) on standard error, as plain lines here where it is not a terminal, and
+ * {@code --no-progress} swaps them for the log line every 10 steps.
  */
 class TrainingProgressTest {
   private static final String[] SHORT_RUN = {"--steps", "3", "--batch", "2", "--eval-samples", "1"};
@@ -59,13 +59,18 @@ class TrainingProgressTest {
     assertTrue(Pattern.matches("train-tiny: 3/3 steps \\(100%\\), \\d+:\\d\\d elapsed, loss \\d+\\.\\d{4}, acc \\d\\.\\d{3}",
         progress.get(3)), all);
     assertFalse(all.contains("step     1  loss"), "progress replaces the step log:\n" + all);
+    // the final evaluation counts its 3 parts x 3 question types, the last one's accuracy shown
+    List<String> eval = lines.stream().filter(l -> l.startsWith("train-tiny final evaluation: ")).toList();
+    assertEquals("train-tiny final evaluation: 0/9 cells (0%), 0:00 elapsed", eval.get(0).replaceAll("\\d+:\\d\\d elapsed", "0:00 elapsed"));
+    assertTrue(Pattern.matches("train-tiny final evaluation: 9/9 cells \\(100%\\), \\d+:\\d\\d elapsed, held_out_both color [01]\\.\\d{3}",
+        eval.get(eval.size() - 1)), all);
   }
 
   @Test
   void noProgressLogsTheStepLinesInstead(@TempDir Path out) {
     List<String> lines = trainTiny(out, "--no-progress");
     String all = String.join("\n", lines);
-    assertTrue(lines.stream().noneMatch(l -> l.startsWith("train-tiny: ")), all);
+    assertTrue(lines.stream().noneMatch(l -> l.startsWith("train-tiny: ") || l.startsWith("train-tiny final")), all);
     assertTrue(Pattern.compile("^step +1  loss \\d+\\.\\d{4}", Pattern.MULTILINE).matcher(all).find(), all);
   }
 }
