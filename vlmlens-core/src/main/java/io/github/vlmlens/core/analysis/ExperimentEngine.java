@@ -7,7 +7,9 @@ import io.github.vlmlens.core.analysis.internal.Progress;
 import io.github.vlmlens.core.analysis.internal.RunDirectory;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.AbstractList;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,8 +27,10 @@ import java.util.Set;
  * is written to {@value #RESULT_FILE} atomically. Units are run in groups of the batch size that
  * start at multiples of it, also on resume (the group holding the resume point is run again and
  * only its unfinished units are kept), so a run killed at any point and resumed ends with the same
- * numbers as an uninterrupted one, bit for bit on a deterministic backend. Instances are
- * immutable.
+ * numbers as an uninterrupted one, bit for bit on a deterministic backend. Records a plan marks
+ * {@linkplain ExperimentPlan#largeRecords() large} (activations) are not kept in memory with a
+ * directory: {@link ExperimentPlan#aggregate} reads each back from the journal when it asks for
+ * it. Instances are immutable.
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class ExperimentEngine {
@@ -102,8 +106,9 @@ public final class ExperimentEngine {
     }
     Instant started = Instant.now();
     if (outputDir == null) {
-      List<R> records = runAll(plan, units, new ArrayList<>(), null);
-      return plan.aggregate(records, provenance(plan, started));
+      Records<R> records = new InMemory<>();
+      runAll(plan, units, records, null);
+      return plan.aggregate(records.view(), provenance(plan, started));
     }
     String experiment = plan.experiment();
     Object configuration = plan.configuration();
@@ -113,13 +118,15 @@ public final class ExperimentEngine {
     header.put("configuration", configuration);
     try (RunDirectory dir =
         RunDirectory.open(outputDir, experiment, identity(experiment, configuration), model.info(), header)) {
-      List<RunDirectory.Entry<R>> done = dir.read(JOURNAL_FILE, plan.recordType());
+      boolean onDisk = plan.largeRecords();
+      List<? extends RunDirectory.Entry<?>> done =
+          onDisk ? dir.index(JOURNAL_FILE) : dir.read(JOURNAL_FILE, plan.recordType());
       if (done.size() > units.size()) {
         throw new IllegalStateException(
             outputDir + " holds " + done.size() + " finished samples but this run has only " + units.size());
       }
-      List<R> records = new ArrayList<>(units.size());
-      for (RunDirectory.Entry<R> e : done) {
+      Records<R> records = onDisk ? new OnDisk<>(dir, plan.recordType()) : new InMemory<>();
+      for (RunDirectory.Entry<?> e : done) {
         U u = units.get(e.index());
         if (!e.id().equals(plan.id(u)) || !e.fingerprint().equals(plan.fingerprint(u))) {
           throw new IllegalStateException(
@@ -127,24 +134,24 @@ public final class ExperimentEngine {
                   + e.fingerprint() + ") but this run has '" + plan.id(u) + "' (fingerprint "
                   + plan.fingerprint(u) + ") there; the inputs changed, use another directory");
         }
-        records.add(e.value());
+        records.resumed(e);
       }
       runAll(plan, units, records, dir);
-      A result = plan.aggregate(records, provenance(plan, dir.startedAt()));
+      A result = plan.aggregate(records.view(), provenance(plan, dir.startedAt()));
       dir.writeJson(RESULT_FILE, result);
       return result;
     }
   }
 
-  private <U, R, A> List<R> runAll(
-      ExperimentPlan<U, R, A> plan, List<U> units, List<R> records, RunDirectory dir) {
+  private <U, R, A> void runAll(ExperimentPlan<U, R, A> plan, List<U> units, Records<R> records, RunDirectory dir) {
     int n = units.size();
     int done = records.size();
     String task = plan.experiment() + " on " + model.name();
     try (Progress progress = Progress.start(progressBar, task, n, done)) {
-      int start = done == n ? n : (done / batchSize) * batchSize;
-      for (int from = start; from < n; from += batchSize) {
-        int to = Math.min(n, from + batchSize);
+      int step = plan.unitsShareBatches() ? batchSize : 1;
+      int start = done == n ? n : (done / step) * step;
+      for (int from = start; from < n; from += step) {
+        int to = Math.min(n, from + step);
         List<R> group = plan.run(units.subList(from, to));
         if (group.size() != to - from) {
           throw new IllegalStateException(
@@ -153,16 +160,85 @@ public final class ExperimentEngine {
         for (int i = Math.max(from, done); i < to; i++) {
           R r = Objects.requireNonNull(group.get(i - from), "record");
           U u = units.get(i);
-          if (dir != null) {
-            dir.append(JOURNAL_FILE, i, plan.id(u), plan.fingerprint(u), r);
-          }
-          records.add(r);
+          RunDirectory.Entry<Void> e = dir == null ? null : dir.append(JOURNAL_FILE, i, plan.id(u), plan.fingerprint(u), r);
+          records.add(r, e);
           progress.step();
           plan.finished(r, records.size(), n);
         }
       }
     }
-    return records;
+  }
+
+  /** The records of a run: in memory, or (large records with a directory) read back from the journal. */
+  private interface Records<R> {
+    void resumed(RunDirectory.Entry<?> entry);
+
+    void add(R record, RunDirectory.Entry<Void> written);
+
+    int size();
+
+    List<R> view();
+  }
+
+  private static final class InMemory<R> implements Records<R> {
+    private final List<R> records = new ArrayList<>();
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void resumed(RunDirectory.Entry<?> entry) {
+      records.add((R) entry.value());
+    }
+
+    @Override
+    public void add(R record, RunDirectory.Entry<Void> written) {
+      records.add(record);
+    }
+
+    @Override
+    public int size() {
+      return records.size();
+    }
+
+    @Override
+    public List<R> view() {
+      return Collections.unmodifiableList(records);
+    }
+  }
+
+  private static final class OnDisk<R> extends AbstractList<R> implements Records<R> {
+    private final RunDirectory dir;
+    private final Class<R> type;
+    private final List<RunDirectory.Entry<?>> entries = new ArrayList<>();
+
+    OnDisk(RunDirectory dir, Class<R> type) {
+      this.dir = dir;
+      this.type = type;
+    }
+
+    @Override
+    public void resumed(RunDirectory.Entry<?> entry) {
+      entries.add(entry);
+    }
+
+    @Override
+    public void add(R record, RunDirectory.Entry<Void> written) {
+      entries.add(written);
+    }
+
+    @Override
+    public R get(int i) {
+      return dir.readValue(JOURNAL_FILE, entries.get(i), type);
+    }
+
+    @Override
+    public int size() {
+      return entries.size();
+    }
+
+    @Override
+    public List<R> view() {
+      return this;
+    }
   }
 
   private Provenance provenance(ExperimentPlan<?, ?, ?> plan, Instant started) {

@@ -52,6 +52,24 @@ public interface ExperimentPlan<U, R, A> {
   /** The result from every unit's record, in unit order. */
   A aggregate(List<R> records, Provenance provenance);
 
+  /**
+   * Whether the units of a group share batches (true by default). When false, each unit sends its
+   * own batches of at most the batch size (a scene and its steered runs, for example), so the
+   * engine hands the plan one unit at a time and a resume loses no finished unit.
+   */
+  default boolean unitsShareBatches() {
+    return true;
+  }
+
+  /**
+   * Whether records are large (activations, for example): with an output directory the engine then
+   * keeps none in memory, and the list {@link #aggregate} gets reads each record back from the
+   * journal whenever it is asked for (so read each once per pass). False by default.
+   */
+  default boolean largeRecords() {
+    return false;
+  }
+
   /** Told of each unit finished in this run (after it was journaled). */
   default void finished(R record, int done, int total) {}
 }

@@ -1,6 +1,9 @@
 package io.github.vlmlens.core.analysis;
 
 import io.github.vlmlens.core.API;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -27,6 +30,42 @@ public final class Vectors {
     double[] out = new double[v.length];
     for (int i = 0; i < v.length; i++) {
       out[i] = v[i];
+    }
+    return out;
+  }
+
+  /**
+   * Float vectors as little-endian float32 bytes, back to back: the compact form journals keep
+   * captured activations in (Jackson writes {@code byte[]} as base64).
+   */
+  public static byte[] toBytes(float[]... vectors) {
+    int n = 0;
+    for (float[] v : vectors) {
+      n += v.length;
+    }
+    ByteBuffer b = ByteBuffer.allocate(4 * n).order(ByteOrder.LITTLE_ENDIAN);
+    for (float[] v : vectors) {
+      b.asFloatBuffer().put(v);
+      b.position(b.position() + 4 * v.length);
+    }
+    return b.array();
+  }
+
+  /**
+   * Splits bytes written by {@link #toBytes} into {@code count} vectors of equal length.
+   *
+   * @throws IllegalArgumentException when the length is not {@code 4 * count * k} for some k
+   */
+  public static float[][] fromBytes(byte[] bytes, int count) {
+    if (count < 1 || bytes.length % (4 * count) != 0) {
+      throw new IllegalArgumentException(
+          "float32 data of " + bytes.length + " bytes does not hold " + count + " vectors of equal length");
+    }
+    int k = bytes.length / 4 / count;
+    FloatBuffer f = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+    float[][] out = new float[count][k];
+    for (float[] v : out) {
+      f.get(v);
     }
     return out;
   }

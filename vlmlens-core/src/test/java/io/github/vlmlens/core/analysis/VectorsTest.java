@@ -14,6 +14,22 @@ class VectorsTest {
   private static final double TOL = 1e-12;
 
   @Test
+  void floatBytesAreLittleEndianFloat32AndRoundTrip() {
+    byte[] b = Vectors.toBytes(new float[] {1.0f, -2.5f}, new float[] {Float.NaN, 3e-39f});
+    assertEquals(16, b.length);
+    // 1.0f is 0x3f800000: little-endian 00 00 80 3f.
+    assertEquals(0, b[0]);
+    assertEquals(0, b[1]);
+    assertEquals((byte) 0x80, b[2]);
+    assertEquals(0x3f, b[3]);
+    float[][] back = Vectors.fromBytes(b, 2);
+    assertArrayEquals(new float[] {1.0f, -2.5f}, back[0]);
+    assertTrue(Float.isNaN(back[1][0]));
+    assertEquals(3e-39f, back[1][1]); // subnormals exact
+    assertThrows(IllegalArgumentException.class, () -> Vectors.fromBytes(b, 3));
+  }
+
+  @Test
   void orderedDifferenceMeanEqualsTheBruteForceSumOverPairs() {
     Random r = new Random(3);
     for (int n = 2; n <= 6; n++) {

@@ -1,9 +1,13 @@
 package io.github.vlmlens.spatial.ids;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import io.github.vlmlens.core.API;
 import java.util.Objects;
 
-/** What {@link SpatialIdExtraction#run} returns: the ID tables and the analysis of them. */
+/**
+ * What {@link SpatialIdExtraction#run} returns: the ID tables and the analysis of them. Written as
+ * JSON, it is its {@link #result()} (the tables have their own file, {@link SpatialIds#save}).
+ */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class ExtractedIds {
   private final SpatialIds ids;
@@ -25,6 +29,7 @@ public final class ExtractedIds {
   }
 
   /** The analysis: axes, linearity, explained variance, plain against spatial prompts. */
+  @JsonValue
   public IdExtractionResult result() {
     return result;
   }

@@ -3,6 +3,7 @@ package io.github.vlmlens.spatial.ids;
 import io.github.vlmlens.core.API;
 import io.github.vlmlens.core.analysis.HeldOutLinearity;
 import java.util.ArrayList;
+import io.github.vlmlens.core.analysis.Provenance;
 import java.util.List;
 import java.util.Objects;
 
@@ -51,6 +52,8 @@ import java.util.Objects;
  *     {@link LayerGeometry#randomInitCvR2()}, or {@code null} when none was run
  * @param linearity derived, recomputed from the geometry on construction (any value passed is
  *     ignored): the layer shown to be most linear, or -1, and the sentence that says so or why not
+ * @param provenance versions, model (weights fingerprint, dtype, device), configuration, seeds,
+ *     batch size and timestamps
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public record IdExtractionResult(
@@ -68,7 +71,8 @@ public record IdExtractionResult(
     String idsFingerprint,
     String modelFingerprint,
     HeldOutLinearity.RandomInitBaseline randomInit,
-    HeldOutLinearity.Verdict linearity) {
+    HeldOutLinearity.Verdict linearity,
+    Provenance provenance) {
 
   /** Copies the lists and derives {@link #linearity()}. */
   public IdExtractionResult {
@@ -99,7 +103,7 @@ public record IdExtractionResult(
       merged.add(geometry.get(i).withRandomInitCvR2(baseline.geometry().get(i).cvR2()));
     }
     return new IdExtractionResult(model, numLayers, hiddenSize, layers, config, configHash, placementsPerPrompt,
-        merged, bestLayer, spatialScatter, plainScatter, idsFingerprint, modelFingerprint, b, null);
+        merged, bestLayer, spatialScatter, plainScatter, idsFingerprint, modelFingerprint, b, null, provenance);
   }
 
   /** The terminal summary ({@link IdReport#summary}). */

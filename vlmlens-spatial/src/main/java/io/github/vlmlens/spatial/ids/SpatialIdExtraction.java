@@ -2,7 +2,8 @@ package io.github.vlmlens.spatial.ids;
 
 import io.github.vlmlens.core.API;
 import io.github.vlmlens.core.HookedVlm;
-import io.github.vlmlens.spatial.ids.internal.ExtractionEngine;
+import io.github.vlmlens.core.analysis.ExperimentEngine;
+import io.github.vlmlens.spatial.ids.internal.ExtractionPlan;
 import io.github.vlmlens.spatial.scene.ObjectLibrary;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,11 +22,13 @@ import java.util.Objects;
  * and per sample, beside shuffled-cell baselines), the variance it explains, and the plain-prompt
  * comparison follow ({@link IdExtractionResult}).
  *
- * <p>With an output directory the run is resumable: each finished unit (a pair with A in one cell)
- * is written there ({@code units.jsonl} and a float32 activation file), a later run with the same
- * config, model and scenes resumes after the last finished unit, and the run ends by writing
- * {@value SpatialIds#FILE_NAME}, {@code result.json} and {@code report.html}. Instances are
- * immutable.
+ * <p>The runs go through core's {@link ExperimentEngine} (one sample per placement, in batches
+ * of the batch size). With an output directory the run is resumable: each finished placement's
+ * vectors are journaled there ({@value ExperimentEngine#JOURNAL_FILE}, float32), a later run with
+ * the same config, model (weights fingerprint) and scenes resumes after the last finished batch
+ * with the same numbers as an uninterrupted run, another model or config is refused, and the run
+ * ends by writing {@value SpatialIds#FILE_NAME}, {@code result.json} and {@code report.html}. The
+ * result carries its {@link io.github.vlmlens.core.analysis.Provenance}. Instances are immutable.
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class SpatialIdExtraction {
@@ -45,7 +48,7 @@ public final class SpatialIdExtraction {
     this.library = library;
     this.batchSize = batchSize;
     this.progressBar = progressBar;
-    new ExtractionEngine(vlm, config, library, batchSize, progressBar); // checks layers and pairs
+    ExtractionPlan.check(vlm, config, library);
   }
 
   /**
@@ -86,7 +89,7 @@ public final class SpatialIdExtraction {
 
   /** The layers read on this model. */
   public List<Integer> layers() {
-    return ExtractionEngine.resolveLayers(vlm, config.layers());
+    return ExtractionPlan.resolveLayers(vlm, config.layers());
   }
 
   /**
@@ -106,10 +109,16 @@ public final class SpatialIdExtraction {
    * @param outDir the output directory, or {@code null} for none
    * @throws IllegalArgumentException as {@link #run()}
    * @throws IllegalStateException when the directory holds a run with another config, model or
-   *     scenes, or a corrupt activation file
+   *     scenes, another run holds it, or a journal line fails its checksum
    * @throws java.io.UncheckedIOException when the directory cannot be read or written
    */
   public ExtractedIds run(Path outDir) {
-    return new ExtractionEngine(vlm, config, library, batchSize, progressBar).run(outDir);
+    ExtractionPlan plan = new ExtractionPlan(vlm, config, library);
+    ExtractedIds out = ExperimentEngine.on(vlm).withBatchSize(batchSize).withProgressBar(progressBar).run(plan, outDir);
+    if (outDir != null) {
+      out.ids().save(outDir.resolve(SpatialIds.FILE_NAME));
+      IdReport.writeHtml(out.result(), outDir.resolve(IdReport.HTML_FILE));
+    }
+    return out;
   }
 }

@@ -10,7 +10,7 @@ import io.github.vlmlens.core.analysis.SwapExperiment;
 import io.github.vlmlens.core.analysis.SwapResult;
 import io.github.vlmlens.core.analysis.SwapSample;
 import io.github.vlmlens.spatial.ids.SpatialIds;
-import io.github.vlmlens.spatial.ids.internal.ExtractionEngine;
+import io.github.vlmlens.spatial.ids.internal.ExtractionPlan;
 import io.github.vlmlens.spatial.real.internal.Aggregations;
 import io.github.vlmlens.spatial.real.internal.IdReadoutPlan;
 import io.github.vlmlens.spatial.real.internal.SampleInputs;
@@ -108,7 +108,7 @@ public final class RealAnalyses {
       throw new IllegalArgumentException(
           "layer(s) " + missing + " are not held by the IDs of '" + ids.model() + "' (held: " + ids.layers() + ")");
     }
-    return ExtractionEngine.resolveLayers(vlm, wanted);
+    return ExtractionPlan.resolveLayers(vlm, wanted);
   }
 
   /**

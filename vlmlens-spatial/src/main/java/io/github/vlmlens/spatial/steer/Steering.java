@@ -2,9 +2,10 @@ package io.github.vlmlens.spatial.steer;
 
 import io.github.vlmlens.core.API;
 import io.github.vlmlens.core.HookedVlm;
+import io.github.vlmlens.core.analysis.ExperimentEngine;
 import io.github.vlmlens.spatial.ids.SpatialIds;
 import io.github.vlmlens.spatial.scene.ObjectLibrary;
-import io.github.vlmlens.spatial.steer.internal.SteerEngine;
+import io.github.vlmlens.spatial.steer.internal.SteeringPlan;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -20,10 +21,12 @@ import java.util.Objects;
  * scene, one unsteered run captures the residual stream of every layer steered, and every steered
  * run resumes from it at its layer, in batches.
  *
- * <p>With an output directory the run is resumable like core's swap experiment: each finished
- * scene is appended to {@code samples.jsonl}; a later run with the same mode, config, model and IDs
- * resumes after the last finished scene; the run ends by writing {@code result.json} and
- * {@code report.html}. Instances are immutable.
+ * <p>The scenes run through core's {@link ExperimentEngine}. With an output directory the run is
+ * resumable like core's swap experiment: each finished scene is appended to
+ * {@value ExperimentEngine#JOURNAL_FILE}; a later run with the same mode, config, model (weights
+ * fingerprint) and IDs resumes with the same numbers as an uninterrupted run, and another model or
+ * config is refused; the run ends by writing {@code result.json} and {@code report.html}. The result
+ * carries its {@link io.github.vlmlens.core.analysis.Provenance}. Instances are immutable.
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class Steering {
@@ -110,10 +113,16 @@ public final class Steering {
    * @throws java.io.UncheckedIOException when the directory cannot be read or written
    */
   public SteeringResult run(SteeringMode mode, Path outDir) {
-    return engine().run(Objects.requireNonNull(mode, "mode"), outDir);
+    SteeringPlan plan = engine().withMode(Objects.requireNonNull(mode, "mode"));
+    SteeringResult result =
+        ExperimentEngine.on(vlm).withBatchSize(batchSize).withProgressBar(progressBar).run(plan, outDir);
+    if (outDir != null) {
+      SteeringReport.writeHtml(result, outDir.resolve(SteeringReport.HTML_FILE));
+    }
+    return result;
   }
 
-  private SteerEngine engine() {
-    return new SteerEngine(vlm, ids, config, library, batchSize, progressBar);
+  private SteeringPlan engine() {
+    return new SteeringPlan(vlm, ids, config, library, batchSize);
   }
 }

@@ -2,6 +2,7 @@ package io.github.vlmlens.spatial.steer;
 
 import io.github.vlmlens.core.API;
 import io.github.vlmlens.core.analysis.Estimate;
+import io.github.vlmlens.core.analysis.Provenance;
 import io.github.vlmlens.spatial.scene.QuestionAxis;
 import java.util.List;
 import java.util.Objects;
@@ -28,6 +29,8 @@ import java.util.Objects;
  *     intervention; empty for {@link SteeringMode#ARBITRARY}
  * @param beliefMaps for {@link SteeringMode#ARBITRARY}, one map per axis and layer; else empty
  * @param samples every scene's raw values
+ * @param provenance versions, model (weights fingerprint, dtype, device), configuration, seeds,
+ *     batch size and timestamps
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public record SteeringResult(
@@ -42,7 +45,8 @@ public record SteeringResult(
     double baselineAccuracy,
     List<Curve> curves,
     List<BeliefMap> beliefMaps,
-    List<Sample> samples) {
+    List<Sample> samples,
+    Provenance provenance) {
 
   /** Copies the lists. */
   public SteeringResult {

@@ -74,6 +74,8 @@ public final class PlantedVlm implements HookedVlm {
   public final AtomicLong fullRuns = new AtomicLong();
   public final AtomicLong resumedRuns = new AtomicLong();
   public final List<Integer> batchSizes = new ArrayList<>();
+  /** The weights fingerprint {@link #info()} reports, or {@code null} for unknown. */
+  public String fingerprint;
 
   /**
    * A fake on {@code grid} whose objects come from {@code library}, with {@code numLayers} blocks,
@@ -122,6 +124,12 @@ public final class PlantedVlm implements HookedVlm {
   public double[] embedding(String word) {
     Random r = new Random(word.hashCode() * 31L + 7);
     return Vectors.scale(gaussian(r, hidden), 1 / Math.sqrt(hidden));
+  }
+
+  @Override
+  public io.github.vlmlens.core.ModelInfo info() {
+    io.github.vlmlens.core.ModelInfo i = io.github.vlmlens.core.ModelInfo.unknown(name());
+    return fingerprint == null ? i : i.withFingerprint(fingerprint);
   }
 
   @Override

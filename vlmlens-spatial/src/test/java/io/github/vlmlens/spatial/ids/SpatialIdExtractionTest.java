@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.vlmlens.core.analysis.ExperimentEngine;
+import io.github.vlmlens.core.analysis.Provenance;
 import io.github.vlmlens.core.analysis.Vectors;
 import io.github.vlmlens.spatial.fake.PlantedVlm;
+import io.github.vlmlens.spatial.fake.RunFiles;
 import io.github.vlmlens.spatial.ids.IdExtractionResult.LayerGeometry;
 import io.github.vlmlens.spatial.scene.GridCell;
 import io.github.vlmlens.spatial.scene.GridSpec;
@@ -16,6 +19,7 @@ import io.github.vlmlens.spatial.scene.ObjectLibrary;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -114,36 +118,72 @@ class SpatialIdExtractionTest {
     assertTrue(Files.exists(dir.resolve(IdReport.JSON_FILE)));
     String html = Files.readString(dir.resolve(IdReport.HTML_FILE));
     assertTrue(html.contains("Projected ID grid by layer") && html.contains("data:image/png;base64,"));
-    assertEquals(32, Files.readAllLines(dir.resolve("units.jsonl")).size());
+    Path journal = dir.resolve(ExperimentEngine.JOURNAL_FILE);
+    assertEquals(1440, Files.readAllLines(journal).size()); // one line per placement
     assertEquals(a.result(), IdReport.readJson(dir.resolve(IdReport.JSON_FILE)));
     assertEquals(a.ids().fingerprint(), SpatialIds.load(dir.resolve(SpatialIds.FILE_NAME)).fingerprint());
     assertEquals(List.of(1, 2), a.result().layers());
+    Provenance p = a.result().provenance();
+    assertEquals("spatial-ids", p.experiment());
+    assertEquals(16, p.batchSize());
+    assertEquals(Map.of("seed", c.seed()), p.seeds());
+    assertEquals("planted", p.model().name());
 
-    // Interrupted after 10 units: drop the others from the journal, then resume.
-    List<String> lines = Files.readAllLines(dir.resolve("units.jsonl"));
-    Files.write(dir.resolve("units.jsonl"), lines.subList(0, 10));
-    PlantedVlm second = fake(0.05);
-    ExtractedIds b = SpatialIdExtraction.of(second, c).withProgressBar(false).run(dir);
-    assertEquals(22 * 45, second.fullRuns.get());
-    assertEquals(a.result(), b.result());
-    assertEquals(a.ids().fingerprint(), b.ids().fingerprint());
+    // Finished: nothing runs, same numbers.
+    PlantedVlm again = fake(0.05);
+    assertEquals(RunFiles.untimed(a.result()), RunFiles.untimed(SpatialIdExtraction.of(again, c).withProgressBar(false).run(dir).result()));
+    assertEquals(0, again.fullRuns.get());
 
-    // Finished: nothing runs.
-    PlantedVlm third = fake(0.05);
-    assertEquals(a.result(), SpatialIdExtraction.of(third, c).withProgressBar(false).run(dir).result());
-    assertEquals(0, third.fullRuns.get());
-
-    // Another config is refused; a corrupt activation file is named.
+    // Another config is refused; a damaged journal line is named.
     IllegalStateException cfg = assertThrows(IllegalStateException.class,
-        () -> SpatialIdExtraction.of(third, c.toBuilder().shuffles(3).build()).withProgressBar(false).run(dir));
+        () -> SpatialIdExtraction.of(again, c.toBuilder().shuffles(3).build()).withProgressBar(false).run(dir));
     assertTrue(cfg.getMessage().contains("another configuration"), cfg.getMessage());
-    Path unit = dir.resolve("units/unit-00003.f32");
-    byte[] bytes = Files.readAllBytes(unit);
-    bytes[17] ^= 1;
-    Files.write(unit, bytes);
+    List<String> lines = Files.readAllLines(journal);
+    lines.set(3, lines.get(3).replaceFirst("\"record\":\\{\"spatial\":\"(.)", "\"record\":{\"spatial\":\"A"));
+    Files.write(journal, lines);
     IllegalStateException bad = assertThrows(IllegalStateException.class,
-        () -> SpatialIdExtraction.of(third, c).withProgressBar(false).run(dir));
-    assertTrue(bad.getMessage().contains("unit-00003.f32") && bad.getMessage().contains("corrupt"), bad.getMessage());
+        () -> SpatialIdExtraction.of(again, c).withProgressBar(false).run(dir));
+    assertTrue(bad.getMessage().contains("line 4 of") && bad.getMessage().contains("checksum"), bad.getMessage());
+  }
+
+  @Test
+  void killedAnywhereAndResumedGivesTheSameResultExceptTimestamps() throws Exception {
+    IdConfig c = config().toBuilder().layers(1, 3).shuffles(4).build();
+    Path whole = tmp.resolve("whole");
+    String expected = RunFiles.untimed(SpatialIdExtraction.of(fake(0.05), c).withProgressBar(false).withBatchSize(7).run(whole)
+        .result());
+    byte[] expectedIds = Files.readAllBytes(whole.resolve(SpatialIds.FILE_NAME));
+    for (int kept : new int[] {1, 455, 1439}) {
+      // A kill leaves the journal's first lines and maybe half of the next one.
+      Path dir = tmp.resolve("killed" + kept);
+      RunFiles.killedCopy(whole, dir, ExperimentEngine.JOURNAL_FILE, kept);
+      Files.delete(dir.resolve(IdReport.JSON_FILE));
+      Files.delete(dir.resolve(SpatialIds.FILE_NAME));
+      PlantedVlm m = fake(0.05);
+      ExtractedIds resumed = SpatialIdExtraction.of(m, c).withProgressBar(false).withBatchSize(7).run(dir);
+      // The group holding the kill point runs again: the batches are those of the whole run.
+      assertEquals(2L * (1440 - kept / 7 * 7), m.fullRuns.get(), "kept " + kept);
+      assertTrue(m.batchSizes.stream().allMatch(b -> b == 7 || b == 1440 % 7), m.batchSizes.toString());
+      assertEquals(expected, RunFiles.untimed(resumed.result()), "kept " + kept);
+      assertEquals(expected, RunFiles.untimed(IdReport.readJson(dir.resolve(IdReport.JSON_FILE))), "kept " + kept);
+      assertArrayEquals(expectedIds, Files.readAllBytes(dir.resolve(SpatialIds.FILE_NAME)), "kept " + kept);
+    }
+  }
+
+  @Test
+  void anotherModelsDirectoryIsRefused() {
+    IdConfig c = config().toBuilder().plainPrompts(false).layers(1).build();
+    PlantedVlm a2 = fake(0.05);
+    a2.fingerprint = "aaaa0000aaaa0000";
+    Path ok = tmp.resolve("model-a2");
+    SpatialIdExtraction.of(a2, c).withProgressBar(false).run(ok);
+    PlantedVlm b = fake(0.05);
+    b.fingerprint = "bbbb1111bbbb1111";
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> SpatialIdExtraction.of(b, c).withProgressBar(false).run(ok));
+    assertTrue(e.getMessage().contains("mix two models") && e.getMessage().contains("aaaa0000aaaa0000")
+        && e.getMessage().contains("bbbb1111bbbb1111"), e.getMessage());
+    assertEquals(0, b.fullRuns.get());
   }
 
   @Test

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.vlmlens.core.analysis.Estimate;
+import io.github.vlmlens.core.analysis.ExperimentEngine;
 import io.github.vlmlens.spatial.fake.PlantedVlm;
+import io.github.vlmlens.spatial.fake.RunFiles;
 import io.github.vlmlens.spatial.ids.IdConfig;
 import io.github.vlmlens.spatial.ids.ObjectPair;
 import io.github.vlmlens.spatial.ids.SpatialIdExtraction;
@@ -167,15 +169,30 @@ class SteeringTest {
     SteeringResult full = steering(fake(), c).run(SteeringMode.ADVERSARIAL, dir);
     assertTrue(Files.readString(dir.resolve(SteeringReport.HTML_FILE)).contains("data:image/png;base64,"));
     assertEquals(full, SteeringReport.readJson(dir.resolve(SteeringReport.JSON_FILE)));
-    List<String> lines = Files.readAllLines(dir.resolve("samples.jsonl"));
+    assertEquals("spatial-steering", full.provenance().experiment());
+    assertEquals(ids.fingerprint(), full.provenance().configuration().get("idsFingerprint"));
+    List<String> lines = Files.readAllLines(dir.resolve(ExperimentEngine.JOURNAL_FILE));
     assertEquals(8, lines.size());
-    Files.write(dir.resolve("samples.jsonl"), lines.subList(0, 3));
-    PlantedVlm second = fake();
-    assertEquals(full, steering(second, c).run(SteeringMode.ADVERSARIAL, dir));
-    assertEquals(5, second.fullRuns.get());
+    for (int kept : new int[] {0, 3, 7}) {
+      // Killed with `kept` scenes journaled and the next one half written: only the rest runs.
+      Path killed = tmp.resolve("killed" + kept);
+      RunFiles.killedCopy(dir, killed, ExperimentEngine.JOURNAL_FILE, kept);
+      Files.delete(killed.resolve(SteeringReport.JSON_FILE));
+      PlantedVlm second = fake();
+      SteeringResult resumed = steering(second, c).run(SteeringMode.ADVERSARIAL, killed);
+      assertEquals(8 - kept, second.fullRuns.get());
+      assertEquals(RunFiles.untimed(full), RunFiles.untimed(resumed));
+      assertEquals(RunFiles.untimed(full), RunFiles.untimed(SteeringReport.readJson(killed.resolve("result.json"))));
+    }
     IllegalStateException other = assertThrows(IllegalStateException.class,
         () -> steering(fake(), c).run(SteeringMode.CROSS_AXIS, dir));
     assertTrue(other.getMessage().contains("another configuration"), other.getMessage());
+    PlantedVlm otherWeights = fake();
+    otherWeights.fingerprint = "0123456789abcdef";
+    IllegalStateException model = assertThrows(IllegalStateException.class,
+        () -> steering(otherWeights, c).run(SteeringMode.ADVERSARIAL, dir));
+    assertTrue(model.getMessage().contains("mix two models"), model.getMessage());
+    assertEquals(0, otherWeights.fullRuns.get());
   }
 
   @Test

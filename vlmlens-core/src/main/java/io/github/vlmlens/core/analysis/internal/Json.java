@@ -32,13 +32,22 @@ public final class Json {
     }
   }
 
-  /** Any value as JSON-ready maps, lists and scalars (a record becomes a map of its components). */
+  /**
+   * Any value as JSON-ready maps, lists and scalars (a record becomes a map of its components),
+   * exactly as they read back from its JSON text (a {@code long} 5 becomes an {@code Integer}), so
+   * a result holding them equals itself read back from a file.
+   */
   @SuppressWarnings("unchecked")
   public static java.util.Map<String, Object> toMap(Object value) {
     if (value == null) {
       return java.util.Map.of();
     }
-    Object v = MAPPER.convertValue(value, Object.class);
+    Object v;
+    try {
+      v = MAPPER.readValue(compact(value), Object.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot read back " + value.getClass().getSimpleName() + " as JSON", e);
+    }
     if (v instanceof java.util.Map) {
       return (java.util.Map<String, Object>) v;
     }

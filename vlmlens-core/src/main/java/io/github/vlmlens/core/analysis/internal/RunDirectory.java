@@ -4,9 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.hash.Hashing;
 import io.github.vlmlens.core.ModelInfo;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -17,6 +21,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.stream.Stream;
 
 /**
@@ -220,56 +225,85 @@ public final class RunDirectory implements AutoCloseable {
    * @param index its position in the run
    * @param id its id
    * @param fingerprint its inputs' fingerprint
-   * @param value the record
+   * @param value the record, or {@code null} when it was not read (see {@link #index})
+   * @param offset where its line starts in the journal (bytes)
+   * @param length its line's length in bytes, newline excluded
    */
-  public record Entry<T>(int index, String id, String fingerprint, T value) {}
+  public record Entry<T>(int index, String id, String fingerprint, T value, long offset, int length) {}
 
   /**
-   * Reads a journal's finished lines; an unfinished last line is removed from the file.
+   * Reads a journal's finished lines with their records; an unfinished last line is removed from
+   * the file.
    *
    * @throws IllegalStateException naming the file and line when a finished line fails its
    *     checksum, is out of order or does not parse as a {@code type}
    */
   public <T> List<Entry<T>> read(String file, Class<T> type) {
+    return scan(file, Objects.requireNonNull(type, "type"));
+  }
+
+  /**
+   * Reads a journal's finished lines without their records (kept on disk, for {@link
+   * #readValue}), checking every line as {@link #read} does.
+   */
+  public List<Entry<Void>> index(String file) {
+    return scan(file, null);
+  }
+
+  /**
+   * Reads one record back from the journal (its line checked again).
+   *
+   * @throws IllegalStateException naming the file and line when it fails its checksum or does not
+   *     parse as a {@code type}
+   */
+  public <T> T readValue(String file, Entry<?> entry, Class<T> type) {
+    Path path = dir.resolve(file);
+    byte[] bytes = new byte[entry.length()];
+    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+      ByteBuffer buf = ByteBuffer.wrap(bytes);
+      long at = entry.offset();
+      while (buf.hasRemaining()) {
+        int n = ch.read(buf, at);
+        if (n < 0) {
+          throw new IllegalStateException(
+              "line " + (entry.index() + 1) + " of " + path + " was cut short after it was written; delete "
+                  + dir + " to start over");
+        }
+        at += n;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + path + ": " + e.getMessage(), e);
+    }
+    return parse(path, entry.index(), new String(bytes, StandardCharsets.UTF_8), type).value();
+  }
+
+  private <T> List<Entry<T>> scan(String file, Class<T> type) {
     Path path = dir.resolve(file);
     List<Entry<T>> out = new ArrayList<>();
     if (!Files.exists(path)) {
       return out;
     }
-    try {
-      String text = Files.readString(path, StandardCharsets.UTF_8);
-      String[] lines = text.split("\n", -1);
-      StringBuilder kept = new StringBuilder();
-      boolean dropped = false;
-      for (int i = 0; i < lines.length; i++) {
-        String line = lines[i];
-        if (i == lines.length - 1) {
-          dropped = !line.isEmpty(); // no trailing newline: the write did not finish
-          break;
+    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      InputStream in = new BufferedInputStream(Channels.newInputStream(ch), 1 << 16);
+      ByteArrayOutputStream line = new ByteArrayOutputStream();
+      long offset = 0;
+      long lineStart = 0;
+      int b;
+      while ((b = in.read()) >= 0) {
+        offset++;
+        if (b != '\n') {
+          line.write(b);
+          continue;
         }
-        String where = "line " + (i + 1) + " of " + path;
-        if (!checksumOk(line)) {
-          throw new IllegalStateException(
-              where + " fails its checksum (the journal was edited or damaged); delete " + dir
-                  + " to start over");
-        }
-        JsonNode node;
-        T value;
-        try {
-          node = Json.mapper().readTree(line);
-          value = Json.mapper().treeToValue(node.get("record"), type);
-        } catch (IOException | RuntimeException e) {
-          throw new IllegalStateException(where + " is not a finished record: " + e.getMessage(), e);
-        }
-        int index = node.path("i").asInt(-1);
-        if (index != out.size()) {
-          throw new IllegalStateException(where + " is record " + index + " where " + out.size() + " was expected");
-        }
-        out.add(new Entry<>(index, node.path("id").asText(), node.path("fp").asText(), value));
-        kept.append(line).append('\n');
+        String text = line.toString(StandardCharsets.UTF_8);
+        Entry<T> e = parse(path, out.size(), text, type);
+        out.add(new Entry<>(e.index(), e.id(), e.fingerprint(), e.value(), lineStart, line.size()));
+        line.reset();
+        lineStart = offset;
       }
-      if (dropped) {
-        JsonLines.writeAtomically(path, kept.toString());
+      if (line.size() > 0) {
+        ch.truncate(lineStart); // no trailing newline: the write did not finish
+        ch.force(true);
       }
       return out;
     } catch (IOException e) {
@@ -277,20 +311,50 @@ public final class RunDirectory implements AutoCloseable {
     }
   }
 
-  /** Appends a finished unit's record to a journal and forces it to disk. */
-  public void append(String file, int index, String id, String fingerprint, Object record) {
+  /** Checks and parses line {@code expected} (0-based); the record only when {@code type} is given. */
+  private <T> Entry<T> parse(Path path, int expected, String line, Class<T> type) {
+    String where = "line " + (expected + 1) + " of " + path;
+    if (!checksumOk(line)) {
+      throw new IllegalStateException(
+          where + " fails its checksum (the journal was edited or damaged); delete " + dir + " to start over");
+    }
+    JsonNode node;
+    T value = null;
+    try {
+      node = Json.mapper().readTree(line);
+      if (type != null) {
+        value = Json.mapper().treeToValue(node.get("record"), type);
+      }
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalStateException(where + " is not a finished record: " + e.getMessage(), e);
+    }
+    int index = node.path("i").asInt(-1);
+    if (index != expected) {
+      throw new IllegalStateException(where + " is record " + index + " where " + expected + " was expected");
+    }
+    return new Entry<>(index, node.path("id").asText(), node.path("fp").asText(), value, 0, line.length());
+  }
+
+  /**
+   * Appends a finished unit's record to a journal and forces it to disk.
+   *
+   * @return the entry written (its record not kept)
+   */
+  public Entry<Void> append(String file, int index, String id, String fingerprint, Object record) {
     String body =
         "{\"i\":" + index + ",\"id\":" + Json.compact(id) + ",\"fp\":" + Json.compact(fingerprint)
             + ",\"record\":" + Json.compact(record);
-    String line = body + SHA_KEY + sha(body) + "\"}\n";
+    byte[] line = (body + SHA_KEY + sha(body) + "\"}\n").getBytes(StandardCharsets.UTF_8);
     Path path = dir.resolve(file);
     try (FileChannel ch =
         FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-      ByteBuffer buf = ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8));
+      long offset = ch.size();
+      ByteBuffer buf = ByteBuffer.wrap(line);
       while (buf.hasRemaining()) {
         ch.write(buf);
       }
       ch.force(false);
+      return new Entry<>(index, id, fingerprint, null, offset, line.length - 1);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot append to " + path + ": " + e.getMessage(), e);
     }

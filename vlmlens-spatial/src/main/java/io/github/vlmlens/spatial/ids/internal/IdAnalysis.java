@@ -15,6 +15,7 @@ import io.github.vlmlens.spatial.scene.Placement;
 import io.github.vlmlens.spatial.scene.internal.Seeds;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * From the units' activations to the ID tables and their geometry (METHOD.md section 2).
@@ -60,7 +61,7 @@ public final class IdAnalysis {
    */
   public static Outcome analyse(
       String model, GridSpec grid, int hidden, List<Integer> layers, List<ObjectPair> pairs,
-      List<UnitPlan> plans, UnitStore store, AxisNormalisation normalisation, boolean plain, int shuffles,
+      List<UnitPlan> plans, IntFunction<UnitData> store, AxisNormalisation normalisation, boolean plain, int shuffles,
       int permutations, long seed) {
     int m = grid.gridSize();
     int cells = grid.cellCount();
@@ -81,7 +82,7 @@ public final class IdAnalysis {
         if (u.pairIndex() != p) {
           continue;
         }
-        UnitData data = store.get(u.index());
+        UnitData data = store.apply(u.index());
         double[][] mu = mean(data.spatial(), nl, hidden);
         for (int l = 0; l < nl; l++) {
           builder.centringMean(pair, u.aCell(), layers.get(l), Vectors.toFloat(mu[l]));
@@ -171,7 +172,7 @@ public final class IdAnalysis {
     int n = 0;
     for (UnitPlan u : plans) {
       int foldUnit = np >= 2 ? u.pairIndex() : u.index();
-      UnitData data = store.get(u.index());
+      UnitData data = store.apply(u.index());
       double[][] mu = mean(data.spatial(), nl, hidden);
       double[][] muPlain = plain ? mean(data.plain(), nl, hidden) : null;
       for (int i = 0; i < u.placements().size(); i++, n++) {

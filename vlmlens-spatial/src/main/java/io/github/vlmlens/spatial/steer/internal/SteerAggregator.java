@@ -1,6 +1,7 @@
 package io.github.vlmlens.spatial.steer.internal;
 
 import io.github.vlmlens.core.analysis.Estimate;
+import io.github.vlmlens.core.analysis.Provenance;
 import io.github.vlmlens.spatial.scene.GridCell;
 import io.github.vlmlens.spatial.scene.QuestionAxis;
 import io.github.vlmlens.spatial.scene.internal.Seeds;
@@ -42,7 +43,7 @@ public final class SteerAggregator {
   /** The result. */
   public static SteeringResult aggregate(
       String model, SteeringMode mode, SteerConfig config, String hash, String idsFingerprint, List<Integer> layers,
-      int m, GridCell arbitraryCell, List<Sample> samples) {
+      int m, GridCell arbitraryCell, List<Sample> samples, Provenance provenance) {
     int correct = 0;
     for (Sample s : samples) {
       if (correct(s, s.baseline())) {
@@ -99,7 +100,7 @@ public final class SteerAggregator {
     int n = samples.size();
     return new SteeringResult(
         model, mode, config, hash, idsFingerprint, layers, m, n, n == 0 ? Double.NaN : (double) correct / n, curves,
-        maps, samples);
+        maps, samples, provenance);
   }
 
   static String scope(QuestionAxis a) {
@@ -121,8 +122,8 @@ public final class SteerAggregator {
       String name, String kind, String scope, List<Sample> in, List<Integer> layers, SteerConfig c, int index) {
     return curve(name, scope, "swapped", in, layers, c, index,
         l -> s -> swapped(
-            readout(s, -1, SteerEngine.GENERATED_BASELINE).belief(),
-            readout(s, l, kind + SteerEngine.GENERATED).belief()) ? 1 : 0);
+            readout(s, -1, SteeringPlan.GENERATED_BASELINE).belief(),
+            readout(s, l, kind + SteeringPlan.GENERATED).belief()) ? 1 : 0);
   }
 
   private static Curve accuracyCurve(

@@ -16,6 +16,7 @@ import io.github.vlmlens.spatial.scene.Placement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 
 class IdAnalysisTest {
@@ -32,16 +33,17 @@ class IdAnalysisTest {
     return out;
   }
 
-  private static UnitStore store(GridSpec g, List<UnitPlan> plans, BiFunction<Integer, Placement, float[]> x) {
-    UnitStore s = UnitStore.memory();
+  private static IntFunction<UnitData> store(
+      GridSpec g, List<UnitPlan> plans, BiFunction<Integer, Placement, float[]> x) {
+    List<UnitData> s = new ArrayList<>();
     for (UnitPlan u : plans) {
       float[][][] data = new float[u.placements().size()][1][];
       for (int k = 0; k < data.length; k++) {
         data[k][0] = x.apply(u.aCell().index(g.gridSize()), u.placements().get(k));
       }
-      s.put(u.index(), new UnitData(data, null));
+      s.add(new UnitData(data, null));
     }
-    return s;
+    return s::get;
   }
 
   @Test
@@ -49,7 +51,7 @@ class IdAnalysisTest {
     GridSpec g = GridSpec.of(2, 32, 0.5);
     List<UnitPlan> plans = plans(g);
     // x = 10 a + c for A in cell a and B in cell c (row-major indices).
-    UnitStore store = store(g, plans, (a, p) -> new float[] {10 * a + p.b().cell().index(2)});
+    IntFunction<UnitData> store = store(g, plans, (a, p) -> new float[] {10 * a + p.b().cell().index(2)});
     IdAnalysis.Outcome out = IdAnalysis.analyse(
         "toy", g, 1, List.of(1), List.of(PAIR), plans, store, AxisNormalisation.PAPER, false, 2, 9, 0);
     SpatialIds ids = out.ids();
@@ -79,7 +81,7 @@ class IdAnalysisTest {
     List<UnitPlan> plans = plans(g);
     // B's word: column and row in two directions, plus what centring removes (A's cell, the size
     // around a constant).
-    UnitStore store = store(g, plans, (a, p) -> new float[] {
+    IntFunction<UnitData> store = store(g, plans, (a, p) -> new float[] {
         p.b().cell().column() + 0.5f * p.b().cell().row() + 0.1f * a,
         p.b().cell().row() - 0.25f * p.b().cell().column(),
         5 + 3 * a + p.sizeIndex()});
@@ -131,16 +133,16 @@ class IdAnalysisTest {
   }
 
   /** Every sample of {@code plans} at one layer of width {@code hidden}, drawn by {@code x(unit, placement)}. */
-  private static UnitStore store(List<UnitPlan> plans, BiFunction<UnitPlan, Placement, float[]> x) {
-    UnitStore s = UnitStore.memory();
+  private static IntFunction<UnitData> store(List<UnitPlan> plans, BiFunction<UnitPlan, Placement, float[]> x) {
+    List<UnitData> s = new ArrayList<>();
     for (UnitPlan u : plans) {
       float[][][] data = new float[u.placements().size()][1][];
       for (int k = 0; k < data.length; k++) {
         data[k][0] = x.apply(u, u.placements().get(k));
       }
-      s.put(u.index(), new UnitData(data, null));
+      s.add(new UnitData(data, null));
     }
-    return s;
+    return s::get;
   }
 
   private static float[] gaussian(java.util.Random r, int width) {
@@ -160,7 +162,7 @@ class IdAnalysisTest {
     List<ObjectPair> pairs = pairs(4);
     List<UnitPlan> plans = plans(g, pairs);
     java.util.Random r = new java.util.Random(seed);
-    UnitStore store = store(plans, (u, p) -> {
+    IntFunction<UnitData> store = store(plans, (u, p) -> {
       float[] v = gaussian(r, 128);
       v[0] += (float) (signal * p.b().cell().column());
       v[1] += (float) (signal * p.b().cell().row());

@@ -15,12 +15,13 @@ import io.github.vlmlens.core.RunResult;
 import io.github.vlmlens.core.RunSpec;
 import io.github.vlmlens.core.Tokenization;
 import io.github.vlmlens.core.VlmInput;
+import io.github.vlmlens.core.analysis.ExperimentPlan;
+import io.github.vlmlens.core.analysis.Provenance;
 import io.github.vlmlens.core.analysis.RunJournal;
-import io.github.vlmlens.core.analysis.TaskProgress;
 import io.github.vlmlens.core.analysis.Vectors;
 import io.github.vlmlens.spatial.ids.ObjectPair;
 import io.github.vlmlens.spatial.ids.SpatialIds;
-import io.github.vlmlens.spatial.ids.internal.ExtractionEngine;
+import io.github.vlmlens.spatial.ids.internal.ExtractionPlan;
 import io.github.vlmlens.spatial.scene.GridCell;
 import io.github.vlmlens.spatial.scene.GridSpec;
 import io.github.vlmlens.spatial.scene.ObjectLibrary;
@@ -31,10 +32,8 @@ import io.github.vlmlens.spatial.scene.SpatialQuestion;
 import io.github.vlmlens.spatial.scene.internal.Seeds;
 import io.github.vlmlens.spatial.steer.SteerConfig;
 import io.github.vlmlens.spatial.steer.SteeringMode;
-import io.github.vlmlens.spatial.steer.SteeringReport;
 import io.github.vlmlens.spatial.steer.SteeringResult;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,45 +42,47 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * The runs of a steering experiment. Per scene: one unsteered run reads the two answer words and
- * captures {@code lm.L.resid_post} at every position for every layer steered; then, per layer,
- * each steered run resumes from that cache at layer {@code L} ({@link RunSpec.Builder#resumeFrom})
- * with its {@code add} (or, for the oracle, {@code replace}) at the object words' last sub-tokens,
- * sent in batches.
+ * A steering experiment as a plan of core's {@link io.github.vlmlens.core.analysis.ExperimentEngine}:
+ * a sample is one scene. Per scene: one unsteered run reads the two answer words and captures
+ * {@code lm.L.resid_post} at every position for every layer steered; then, per layer, each steered
+ * run resumes from that cache at layer {@code L} ({@link RunSpec.Builder#resumeFrom}) with its
+ * {@code add} (or, for the oracle, {@code replace}) at the object words' last sub-tokens, sent in
+ * batches of the batch size. Scenes do not share batches: the engine hands them over one by one.
  */
-public final class SteerEngine {
+public final class SteeringPlan implements ExperimentPlan<SteerPlan, SteeringResult.Sample, SteeringResult> {
   /** The experiment's kind in a run directory. */
   public static final String EXPERIMENT = "spatial-steering";
-
-  /** The journal file of finished scenes. */
-  public static final String SAMPLES_FILE = "samples.jsonl";
 
   private final HookedVlm vlm;
   private final SpatialIds ids;
   private final SteerConfig config;
   private final ObjectLibrary library;
   private final int batchSize;
-  private final boolean progressBar;
   private final List<Integer> layers;
   private final List<ObjectPair> pairs;
   private final GridSpec grid;
 
+  private final SteeringMode mode;
+  private final List<SteerPlan> scenes;
+  private final Map<String, String> fingerprints;
+
   /**
-   * An engine.
+   * A plan that checks the IDs, layers and pairs; {@link #withMode} gives the one to run.
    *
    * @throws IllegalArgumentException when the IDs do not fit the model (hidden size), a layer is
    *     not held by the IDs or not a hook point of the model, or a pair's objects are not in the
    *     library
    */
-  public SteerEngine(
-      HookedVlm vlm, SpatialIds ids, SteerConfig config, ObjectLibrary library, int batchSize, boolean progressBar) {
+  public SteeringPlan(HookedVlm vlm, SpatialIds ids, SteerConfig config, ObjectLibrary library, int batchSize) {
     this.vlm = vlm;
     this.ids = ids;
     this.config = config;
     this.library = library;
     this.batchSize = batchSize;
-    this.progressBar = progressBar;
     this.grid = ids.grid();
+    this.mode = null;
+    this.scenes = List.of();
+    this.fingerprints = Map.of();
     if (ids.hiddenSize() != vlm.hiddenSize()) {
       throw new IllegalArgumentException(
           "the IDs of '" + ids.model() + "' have width " + ids.hiddenSize() + " but model '" + vlm.name()
@@ -98,7 +99,7 @@ public final class SteerEngine {
       throw new IllegalArgumentException(
           "layer(s) " + missing + " are not held by the IDs of '" + ids.model() + "' (held: " + ids.layers() + ")");
     }
-    this.layers = ExtractionEngine.resolveLayers(vlm, wanted);
+    this.layers = ExtractionPlan.resolveLayers(vlm, wanted);
     this.pairs = config.pairs().isEmpty() ? ids.pairs() : config.pairs();
     if (pairs.isEmpty()) {
       throw new IllegalArgumentException(
@@ -127,70 +128,109 @@ public final class SteerEngine {
         config.arbitraryColumn() < 0 ? d : config.arbitraryColumn());
   }
 
-  /** Runs (or resumes) an experiment; writes its outputs when {@code outDir} is given. */
-  public SteeringResult run(SteeringMode mode, Path outDir) {
-    List<SteerPlan> plans = plan(mode);
-    String hash = RunJournal.hash("vlmlens steering 2", mode, config, layers, ids.fingerprint(),
-        arbitraryCell().toString());
-    List<SteeringResult.Sample> results = new ArrayList<>();
-    RunJournal<SteeringResult.Sample> journal = null;
-    List<String> fingerprints = new ArrayList<>();
+  private SteeringPlan(SteeringPlan p, SteeringMode mode) {
+    this.vlm = p.vlm;
+    this.ids = p.ids;
+    this.config = p.config;
+    this.library = p.library;
+    this.batchSize = p.batchSize;
+    this.grid = p.grid;
+    this.layers = p.layers;
+    this.pairs = p.pairs;
+    this.mode = mode;
+    this.scenes = plan(mode);
+    Map<String, String> fps = new LinkedHashMap<>();
     PromptFormat format = vlm.promptFormat();
-    for (SteerPlan p : plans) {
+    for (SteerPlan s : scenes) {
       // Renders each scene once to fingerprint it and to check that its object words are in the
       // prompt before the first forward pass; the image is not kept.
-      VlmInput input = p.input(format);
+      VlmInput input = s.input(format);
       Tokenization t = vlm.tokenize(input);
-      t.lastSubToken(p.question().objectWords().get(0));
-      t.lastSubToken(p.question().objectWords().get(1));
-      fingerprints.add(fingerprint(p, input));
+      t.lastSubToken(s.question().objectWords().get(0));
+      t.lastSubToken(s.question().objectWords().get(1));
+      fps.put(s.id(), fingerprint(s, input));
     }
-    try {
-      if (outDir != null) {
-        Map<String, Object> header = new LinkedHashMap<>();
-        header.put("analysis", "steering");
-        header.put("mode", mode);
-        header.put("model", vlm.name());
-        header.put("layers", layers);
-        header.put("idsFingerprint", ids.fingerprint());
-        header.put("config", config);
-        journal = RunJournal.open(vlm, outDir, EXPERIMENT, SAMPLES_FILE, hash, header, SteeringResult.Sample.class);
-        List<SteeringResult.Sample> done = journal.done();
-        if (done.size() > plans.size()) {
-          throw new IllegalStateException(
-              outDir + " holds " + done.size() + " finished scenes but this run has only " + plans.size());
-        }
-        for (int i = 0; i < done.size(); i++) {
-          if (!done.get(i).id().equals(plans.get(i).id()) || !done.get(i).fingerprint().equals(fingerprints.get(i))) {
-            throw new IllegalStateException(
-                outDir + ": finished scene " + (i + 1) + " is '" + done.get(i).id() + "' but this run has '"
-                    + plans.get(i).id() + "' there with other inputs; use another directory");
-          }
-        }
-        results.addAll(done);
-      }
-      String task = mode.name().toLowerCase(Locale.ROOT).replace('_', '-') + " steering on " + vlm.name();
-      try (TaskProgress progress = TaskProgress.start(progressBar, task, plans.size(), results.size())) {
-        for (int i = results.size(); i < plans.size(); i++) {
-          SteeringResult.Sample s = runScene(mode, plans.get(i), fingerprints.get(i));
-          if (journal != null) {
-            journal.append(s);
-          }
-          results.add(s);
-          progress.step();
-        }
-      }
-      SteeringResult result = SteerAggregator.aggregate(
-          vlm.name(), mode, config, hash, ids.fingerprint(), layers, grid.gridSize(), arbitraryCell(), results);
-      if (outDir != null) {
-        SteeringReport.writeAll(result, outDir);
-      }
-      return result;
-    } finally {
-      if (journal != null) {
-        journal.close();
-      }
+    this.fingerprints = fps;
+  }
+
+  /**
+   * The plan of one experiment.
+   *
+   * @throws IllegalArgumentException when no scene has an answer, an object word is missing from
+   *     a prompt, or (for {@link SteeringMode#ORACLE}) the IDs lack a pair's centring means
+   */
+  public SteeringPlan withMode(SteeringMode mode) {
+    return new SteeringPlan(this, mode);
+  }
+
+  /** A hash of the mode, config, layers, IDs and arbitrary cell (the result's {@code configHash}). */
+  public String configHash() {
+    return RunJournal.hash("vlmlens steering 2", mode, config, layers, ids.fingerprint(), arbitraryCell().toString());
+  }
+
+  @Override
+  public String experiment() {
+    return EXPERIMENT;
+  }
+
+  @Override
+  public Object configuration() {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("mode", mode);
+    c.put("config", config);
+    c.put("layers", layers);
+    c.put("idsFingerprint", ids.fingerprint());
+    c.put("arbitraryCell", arbitraryCell().toString());
+    return c;
+  }
+
+  @Override
+  public Map<String, Long> seeds() {
+    return Map.of("seed", config.seed());
+  }
+
+  @Override
+  public List<SteerPlan> units() {
+    if (mode == null) {
+      throw new IllegalStateException("no mode: use withMode");
     }
+    return scenes;
+  }
+
+  @Override
+  public String id(SteerPlan scene) {
+    return scene.id();
+  }
+
+  @Override
+  public String fingerprint(SteerPlan scene) {
+    return fingerprints.get(scene.id());
+  }
+
+  @Override
+  public boolean unitsShareBatches() {
+    return false;
+  }
+
+  @Override
+  public Class<SteeringResult.Sample> recordType() {
+    return SteeringResult.Sample.class;
+  }
+
+  @Override
+  public List<SteeringResult.Sample> run(List<SteerPlan> group) {
+    List<SteeringResult.Sample> out = new ArrayList<>(group.size());
+    for (SteerPlan s : group) {
+      out.add(runScene(mode, s, fingerprints.get(s.id())));
+    }
+    return out;
+  }
+
+  @Override
+  public SteeringResult aggregate(List<SteeringResult.Sample> records, Provenance provenance) {
+    return SteerAggregator.aggregate(
+        vlm.name(), mode, config, configHash(), ids.fingerprint(), layers, grid.gridSize(), arbitraryCell(), records,
+        provenance);
   }
 
   /** The scenes of a mode, per axis in config order. */
