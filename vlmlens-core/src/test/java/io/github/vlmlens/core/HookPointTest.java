@@ -65,4 +65,17 @@ class HookPointTest {
             HookPoint.lmAttnOut(2), HookPoint.lmMlpOut(2), HookPoint.lmResid(2)),
         points);
   }
+
+  @Test
+  void crossStatesAreALanguageModelPointWithStateRows() {
+    HookPoint p = HookPoint.parse("lm.3.cross_states");
+    assertEquals(HookPoint.lmCrossStates(3), p);
+    assertEquals("lm.3.cross_states", p.toString());
+    assertTrue(p.hasStateRows() && HookPoint.projectorOut().hasStateRows());
+    assertTrue(!HookPoint.lmResid(3).hasStateRows());
+    // read before the block's attention, after its input
+    assertTrue(HookPoint.parse("lm.3.resid_pre").compareTo(p) < 0 && p.compareTo(HookPoint.parse("lm.3.attn_scores")) < 0);
+    assertThrows(IllegalArgumentException.class, () -> HookPoint.parse("vision.3.cross_states"));
+    assertThrows(IllegalArgumentException.class, () -> HookPoint.parse("lm.0.cross_states"));
+  }
 }

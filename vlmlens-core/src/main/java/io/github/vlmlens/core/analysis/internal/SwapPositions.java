@@ -74,7 +74,12 @@ public final class SwapPositions {
           break;
         }
         case ALL_IMAGE: {
-          if (cross) {
+          if (cross && tx.imageCount() > 0) {
+            if (ty.imageCount() != tx.imageCount()) {
+              throw new IllegalArgumentException(
+                  "sample '" + s.id() + "': swap set ALL_IMAGE swaps the cross-attention states image by image,"
+                      + " but x has " + tx.imageCount() + " image(s) and y " + ty.imageCount());
+            }
             // the states are swapped whole, in the cross-attention blocks; no text-stream position
             targets.put(set, new int[0]);
             sources.put(set, new int[0]);
