@@ -72,13 +72,13 @@ public final class HookPoint implements Comparable<HookPoint> {
     ATTN_OUT,
     /** The MLP sub-layer's output, before it is added to the residual stream. */
     MLP_OUT,
+    /** The output of a component without layers (the projector). */
+    OUT,
     /**
      * The vision states a cross-attention block reads its keys and values from (rows of
      * {@code projector.out}).
      */
-    CROSS_STATES,
-    /** The output of a component without layers (the projector). */
-    OUT
+    CROSS_STATES
   }
 
   private static final Pattern LAYERED =
