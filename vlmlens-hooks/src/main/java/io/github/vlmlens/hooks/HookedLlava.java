@@ -114,7 +114,10 @@ public final class HookedLlava implements HookedVlm {
     ImagePreprocessor pre = ImagePreprocessor.readCheckpoint(checkpointDir);
     LlavaModel model = LlavaModel.load(checkpointDir, options);
     try {
-      return create(model, true, tokenizerJson, pre, format, checkpointDir.getFileName().toString());
+      if (options.randomInit().isPresent()) {
+        io.github.vlmlens.hooks.internal.model.RandomInit.redraw(model.parameters(), options.randomInit().getAsLong());
+      }
+      return create(model, true, tokenizerJson, pre, format, options.modelName(checkpointDir.getFileName().toString()));
     } catch (RuntimeException e) {
       model.close();
       throw e;
@@ -178,13 +181,14 @@ public final class HookedLlava implements HookedVlm {
 
   /**
    * The weights fingerprint (SHA-256 over the checkpoint's safetensors files, or over the
-   * parameters for a model in memory, computed once), dtype, device, DJL and PyTorch versions.
+   * parameters for a model in memory or with redrawn weights, computed once), dtype, device, DJL
+   * and PyTorch versions.
    */
   @Override
   public ModelInfo info() {
     ModelInfo i = info;
     if (i == null) {
-      String fp = model.source() != null
+      String fp = model.source() != null && model.options().randomInit().isEmpty()
           ? WeightsFingerprint.ofCheckpoint(model.source())
           : WeightsFingerprint.ofParameters(model.parameters());
       i = WeightsFingerprint.info(name, "llava", fp, model.dataType(), model.device());

@@ -5,10 +5,12 @@ import ai.djl.ndarray.types.DataType;
 import io.github.vlmlens.core.API;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
- * How to load a model: the device, the dtype of parameters and activations, the prompt template
- * and the largest batch {@link HookedLlava#runAll} forms. Immutable; build with {@link #builder()}.
+ * How to load a model: the device, the dtype of parameters and activations, the prompt template,
+ * the largest batch {@link HookedLlava#runAll} forms, and whether to redraw the weights (the
+ * untrained baseline). Immutable; build with {@link #builder()}.
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class LoadOptions {
@@ -18,8 +20,10 @@ public final class LoadOptions {
   private final DataType dataType;
   private final String promptTemplate;
   private final int maxBatchSize;
+  private final Long randomInitSeed;
 
   private LoadOptions(Builder b) {
+    this.randomInitSeed = b.randomInitSeed;
     this.device = b.device;
     this.dataType = b.dataType;
     this.promptTemplate = b.promptTemplate;
@@ -43,6 +47,7 @@ public final class LoadOptions {
     b.dataType = dataType;
     b.promptTemplate = promptTemplate;
     b.maxBatchSize = maxBatchSize;
+    b.randomInitSeed = randomInitSeed;
     return b;
   }
 
@@ -66,10 +71,24 @@ public final class LoadOptions {
     return maxBatchSize;
   }
 
+  /** The seed of the redrawn weights when the model is the random-initialised baseline. */
+  public OptionalLong randomInit() {
+    return randomInitSeed == null ? OptionalLong.empty() : OptionalLong.of(randomInitSeed);
+  }
+
+  /**
+   * The name a model loaded from {@code folder} gets: the folder's name, with
+   * {@code " (random-init, seed S)"} appended for the random-initialised baseline.
+   */
+  public String modelName(String folder) {
+    return randomInitSeed == null ? folder : folder + " (random-init, seed " + randomInitSeed + ")";
+  }
+
   @Override
   public String toString() {
     return "LoadOptions[" + device + ", " + dataType + ", batch " + maxBatchSize
-        + (promptTemplate == null ? "" : ", template \"" + promptTemplate + "\"") + "]";
+        + (promptTemplate == null ? "" : ", template \"" + promptTemplate + "\"")
+        + (randomInitSeed == null ? "" : ", random-init seed " + randomInitSeed) + "]";
   }
 
   /** Builds {@link LoadOptions}. */
@@ -79,6 +98,7 @@ public final class LoadOptions {
     private DataType dataType = DataType.FLOAT32;
     private String promptTemplate;
     private int maxBatchSize = 8;
+    private Long randomInitSeed;
 
     private Builder() {}
 
@@ -131,6 +151,21 @@ public final class LoadOptions {
         throw new IllegalArgumentException("max batch size must be >= 1, got " + maxBatchSize);
       }
       this.maxBatchSize = maxBatchSize;
+      return this;
+    }
+
+    /**
+     * Loads the architecture with its weights redrawn: the untrained baseline of the linearity
+     * analyses. Every floating tensor except normalisation weights and biases (names with a
+     * segment containing {@code norm}, or {@code ln_*}, {@code ln1}...) is replaced by seeded draws
+     * from a normal distribution with that tensor's own mean and standard deviation as loaded;
+     * normalisation parameters are kept as loaded. Each tensor is drawn on the host from the seed
+     * and its name, so the weights are the same on every machine. The model's weights fingerprint
+     * is then computed over the redrawn parameters (so it differs from the trained model's) and its
+     * name gets {@code " (random-init, seed S)"}. Families that expose no parameters refuse it.
+     */
+    public Builder optRandomInit(long seed) {
+      this.randomInitSeed = seed;
       return this;
     }
 

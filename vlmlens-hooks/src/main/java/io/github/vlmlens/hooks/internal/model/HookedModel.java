@@ -15,7 +15,7 @@ import java.util.List;
 public final class HookedModel implements HookedVlm {
   private final Architecture arch;
   private final HookedRunner runner;
-  private final String name;
+  private volatile String name;
 
   /**
    * @param name the model's name for reports (usually the checkpoint folder)
@@ -36,16 +36,34 @@ public final class HookedModel implements HookedVlm {
     this.info = null;
   }
 
+  private volatile String redrawnFingerprint;
+
+  /**
+   * Redraws the weights in place ({@link RandomInit}, for {@code LoadOptions.optRandomInit}) and
+   * renames the model; its fingerprint is then taken over the redrawn parameters.
+   *
+   * @throws UnsupportedOperationException when the family exposes no parameters
+   */
+  public void redrawWeights(long seed, String newName) {
+    java.util.Map<String, ai.djl.ndarray.NDArray> params = arch.parameters();
+    RandomInit.redraw(params, seed);
+    this.redrawnFingerprint = io.github.vlmlens.hooks.internal.io.WeightsFingerprint.ofParameters(params);
+    this.name = newName;
+    this.info = null;
+  }
+
   /**
    * The weights fingerprint (SHA-256 over the checkpoint's safetensors files, computed once;
-   * unknown when the source directory was not recorded), dtype, device, DJL and PyTorch versions.
+   * over the parameters when they were redrawn; unknown when the source directory was not
+   * recorded), dtype, device, DJL and PyTorch versions.
    */
   @Override
   public io.github.vlmlens.core.ModelInfo info() {
     io.github.vlmlens.core.ModelInfo i = info;
     if (i == null) {
       java.nio.file.Path dir = source;
-      String fp = dir == null ? null : io.github.vlmlens.hooks.internal.io.WeightsFingerprint.ofCheckpoint(dir);
+      String fp = redrawnFingerprint != null ? redrawnFingerprint
+          : dir == null ? null : io.github.vlmlens.hooks.internal.io.WeightsFingerprint.ofCheckpoint(dir);
       i = io.github.vlmlens.hooks.internal.io.WeightsFingerprint.info(
           name, arch.modelType(), fp, arch.dataType(), arch.manager().getDevice());
       info = i;
