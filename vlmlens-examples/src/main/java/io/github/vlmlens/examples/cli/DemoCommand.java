@@ -71,7 +71,7 @@ final class DemoCommand implements Callable<Integer> {
       ExtractIdsCommand extract = new ExtractIdsCommand();
       new CommandLine(extract)
           .parseArgs(args("--out", out.resolve("spatial-ids").toString(), "--pairs", "box:ball,heart:star", "--no-plain"));
-      ExtractedIds ids = extract.run(vlm);
+      ExtractedIds ids = extract.run(vlm, extract.out);
       System.out.println(ids.summary());
       System.out.println("report: " + extract.out.resolve(IdReport.HTML_FILE).toAbsolutePath());
 
@@ -99,7 +99,7 @@ final class DemoCommand implements Callable<Integer> {
       System.out.println("vlmlens demo: temporal IDs (one per frame)");
       TemporalIdsCommand tids = new TemporalIdsCommand();
       new CommandLine(tids).parseArgs(args("--out", out.resolve("temporal-ids").toString(), "--pairs", "4"));
-      TemporalIdResult t = tids.run(video, tids.config());
+      TemporalIdResult t = tids.run(video, tids.config(), tids.out);
       System.out.println(t.summary());
       System.out.println("report: " + tids.out.resolve(TemporalReport.HTML_FILE).toAbsolutePath());
     }

@@ -3,6 +3,7 @@ package io.github.vlmlens.examples.cli;
 import io.github.vlmlens.core.HookedVlm;
 import io.github.vlmlens.spatial.ids.ExtractedIds;
 import io.github.vlmlens.spatial.ids.IdConfig;
+import io.github.vlmlens.spatial.ids.IdExtractionResult;
 import io.github.vlmlens.spatial.ids.IdReport;
 import io.github.vlmlens.spatial.ids.ObjectPair;
 import io.github.vlmlens.spatial.ids.SpatialIdExtraction;
@@ -27,11 +28,13 @@ import picocli.CommandLine.Spec;
     description = {
       "Extract spatial IDs: B's object-word activation at every layer for every grid placement,",
       "centred per A cell and averaged into per-pair and universal ID tables; horizontal and",
-      "vertical axes, projection and linearity (R^2 with a shuffled baseline). Writes ids.vlids,",
-      "result.json and report.html to --out; resumable."
+      "vertical axes, projection and linearity: in-sample R^2, and cross-validated R^2 over folds",
+      "of pairs with a permutation p-value (--baseline random-init adds the untrained model).",
+      "Writes ids.vlids, result.json and report.html to --out; resumable."
     })
 final class ExtractIdsCommand implements Callable<Integer> {
   @Mixin ModelOptions modelOptions = new ModelOptions();
+  @Mixin BaselineOptions baselineOptions = new BaselineOptions();
   @Spec CommandSpec spec;
 
   @Option(names = "--out", required = true, description = "Output directory.")
@@ -49,7 +52,7 @@ final class ExtractIdsCommand implements Callable<Integer> {
   @Option(names = "--no-plain", description = "Skip the plain-prompt comparison (halves the runs).")
   boolean noPlain;
 
-  @Option(names = "--seed", defaultValue = "0", description = "Seed of the shuffled baselines (default ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", defaultValue = "0", description = "Seed of the shuffled baselines, folds and relabellings (default ${DEFAULT-VALUE}).")
   long seed;
 
   @Option(names = "--no-progress", description = "Hide the progress bar.")
@@ -57,8 +60,12 @@ final class ExtractIdsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    baselineOptions.check(spec.commandLine());
     try (HookedVlm vlm = modelOptions.load(spec.commandLine())) {
-      ExtractedIds r = run(vlm);
+      ExtractedIds trained = run(vlm, out);
+      IdExtractionResult r = baselineOptions.withBaseline(trained.result(), out,
+          s -> modelOptions.loadRandomInit(spec.commandLine(), false, s), (m, dir) -> run(m, dir).result(),
+          IdExtractionResult::withRandomInitBaseline, IdReport::writeAll);
       System.out.println(r.summary());
       System.out.println("IDs: " + out.resolve(SpatialIds.FILE_NAME).toAbsolutePath());
       System.out.println("report: " + out.resolve(IdReport.HTML_FILE).toAbsolutePath());
@@ -66,12 +73,13 @@ final class ExtractIdsCommand implements Callable<Integer> {
     return 0;
   }
 
-  ExtractedIds run(HookedVlm vlm) {
+  ExtractedIds run(HookedVlm vlm, Path dir) {
     IdConfig.Builder b =
         IdConfig.builder()
             .grid(modelOptions.isTiny() ? GridSpec.tiny() : GridSpec.paper())
             .question(Axes.spatial(axis, spec.commandLine()))
             .plainPrompts(!noPlain)
+            .permutations(baselineOptions.permutations)
             .seed(seed);
     if (layers != null) {
       b.layers(LayerList.parse(layers, vlm.numLayers(), spec.commandLine()));
@@ -79,7 +87,7 @@ final class ExtractIdsCommand implements Callable<Integer> {
     if (pairs != null) {
       b.pairs(parsePairs(pairs));
     }
-    return SpatialIdExtraction.of(vlm, b.build()).withProgressBar(!noProgress).run(out);
+    return SpatialIdExtraction.of(vlm, b.build()).withProgressBar(!noProgress).run(dir);
   }
 
   private List<ObjectPair> parsePairs(List<String> texts) {

@@ -62,6 +62,22 @@ final class ModelOptions {
     }
   }
 
+  /**
+   * Loads the same architecture as {@link #load} (or {@link #loadVideo} when {@code video}) with
+   * its weights redrawn ({@link LoadOptions.Builder#optRandomInit}): the untrained baseline.
+   */
+  HookedVlm loadRandomInit(picocli.CommandLine cmd, boolean video, long seed) {
+    if (video ? isTinyVideo() : isTiny()) {
+      checkTinyDefaults(cmd);
+      Path dir = video ? TinyVideoVlm.checkpointDir() : TinyVlm.checkpointDir();
+      return io.github.vlmlens.hooks.HookedLlava.load(dir, LoadOptions.builder().optRandomInit(seed).build());
+    }
+    if (!video && model.equals("tiny-video")) {
+      return load(cmd); // refused there with the message for the image commands
+    }
+    return loadDirectory(cmd, seed);
+  }
+
   /** Loads any model: either bundled tiny model (by its name) or a checkpoint directory. */
   HookedVlm loadAny(picocli.CommandLine cmd) {
     return model.equals("tiny-video") ? loadVideo(cmd) : load(cmd);
@@ -81,6 +97,10 @@ final class ModelOptions {
   }
 
   private HookedVlm loadDirectory(picocli.CommandLine cmd) {
+    return loadDirectory(cmd, null);
+  }
+
+  private HookedVlm loadDirectory(picocli.CommandLine cmd, Long randomInitSeed) {
     checkDirectory(cmd);
     Path dir = Path.of(model);
     LoadOptions.Builder b = LoadOptions.builder();
@@ -106,6 +126,9 @@ final class ModelOptions {
     }
     if (promptTemplate != null) {
       b.optPromptTemplate(promptTemplate);
+    }
+    if (randomInitSeed != null) {
+      b.optRandomInit(randomInitSeed);
     }
     return HookedVlms.load(dir, b.build());
   }

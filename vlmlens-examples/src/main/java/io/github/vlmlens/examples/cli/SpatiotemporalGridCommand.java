@@ -23,13 +23,16 @@ import picocli.CommandLine.Spec;
     description = {
       "Spatiotemporal IDs: the subject word's activation while the subject appears in every",
       "column and at every frame; spatial axis from columns, temporal axis from frames, the",
-      "cosine between them and the grid projected onto their plane, by layer. Needs a",
+      "cosine between them and the grid projected onto their plane, by layer, with each axis's",
+      "cross-validated R^2 and permutation p-value (--baseline random-init adds the untrained",
+      "model). Needs a",
       "video-capable checkpoint (--model PATH). Writes result.json and report.html to --out;",
       "resumable."
     })
 final class SpatiotemporalGridCommand implements Callable<Integer> {
   @Mixin ModelOptions modelOptions = new ModelOptions();
   @Mixin VideoOptions videoOptions = new VideoOptions();
+  @Mixin BaselineOptions baselineOptions = new BaselineOptions();
   @Spec CommandSpec spec;
 
   @Option(names = "--out", required = true, description = "Output directory.")
@@ -63,7 +66,9 @@ final class SpatiotemporalGridCommand implements Callable<Integer> {
   public Integer call() {
     GridConfig.Builder cfg = config();
     try (HookedVlm vlm = modelOptions.loadVideo(spec.commandLine())) {
-      GridResult r = run(vlm, cfg);
+      GridResult r = baselineOptions.withBaseline(run(vlm, cfg, out), out,
+          s -> modelOptions.loadRandomInit(spec.commandLine(), true, s), (m, dir) -> run(m, cfg, dir),
+          GridResult::withRandomInitBaseline, TemporalReport::writeAll);
       System.out.println(r.summary());
       System.out.println("report: " + out.resolve(TemporalReport.HTML_FILE).toAbsolutePath());
     }
@@ -86,6 +91,7 @@ final class SpatiotemporalGridCommand implements Callable<Integer> {
     if (shuffles < 1) {
       throw new ParameterException(spec.commandLine(), "--shuffles must be at least 1, got " + shuffles);
     }
+    baselineOptions.check(spec.commandLine());
     GridConfig.Builder b =
         GridConfig.builder()
             .video(videoOptions.spec(spec.commandLine()))
@@ -93,18 +99,19 @@ final class SpatiotemporalGridCommand implements Callable<Integer> {
             .pairs(TemporalIdConfig.drawPairs(ObjectPairSplit.allPairs(), pairs, seed))
             .repeats(repeats)
             .shuffles(shuffles)
+            .permutations(baselineOptions.permutations)
             .seed(seed);
     VideoOptions.checked(spec.commandLine(), "--columns", b::build);
     return b;
   }
 
-  GridResult run(HookedVlm vlm, GridConfig.Builder cfg) {
+  GridResult run(HookedVlm vlm, GridConfig.Builder cfg, Path dir) {
     if (layers != null) {
       cfg.layers(LayerList.parse(layers, vlm.numLayers(), spec.commandLine()));
     }
     return SpatiotemporalGrid.of(vlm, cfg.build())
         .withBatchSize(batch)
         .withProgressBar(!noProgress)
-        .run(out);
+        .run(dir);
   }
 }

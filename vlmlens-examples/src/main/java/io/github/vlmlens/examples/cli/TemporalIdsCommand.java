@@ -22,13 +22,16 @@ import picocli.CommandLine.Spec;
     description = {
       "Extract temporal IDs: the subject word's activation at every layer while the subject",
       "flashes at every frame and the anchor at each other frame, centred per pair and anchor",
-      "frame and averaged into one ID per frame; the time axis and its linearity (R^2 with a",
-      "shuffled baseline). Needs a video-capable checkpoint (--model PATH). Writes result.json",
+      "frame and averaged into one ID per frame; the time axis and its linearity (in-sample R^2,",
+      "and cross-validated R^2 over folds of pairs with a permutation p-value; --baseline",
+      "random-init adds the untrained model). Needs a video-capable checkpoint (--model PATH).",
+      "Writes result.json",
       "(the IDs temporal-steer reads) and report.html to --out; resumable."
     })
 final class TemporalIdsCommand implements Callable<Integer> {
   @Mixin ModelOptions modelOptions = new ModelOptions();
   @Mixin VideoOptions videoOptions = new VideoOptions();
+  @Mixin BaselineOptions baselineOptions = new BaselineOptions();
   @Spec CommandSpec spec;
 
   @Option(names = "--out", required = true, description = "Output directory.")
@@ -59,7 +62,9 @@ final class TemporalIdsCommand implements Callable<Integer> {
   public Integer call() {
     TemporalIdConfig.Builder cfg = config();
     try (HookedVlm vlm = modelOptions.loadVideo(spec.commandLine())) {
-      TemporalIdResult r = run(vlm, cfg);
+      TemporalIdResult r = baselineOptions.withBaseline(run(vlm, cfg, out), out,
+          s -> modelOptions.loadRandomInit(spec.commandLine(), true, s), (m, dir) -> run(m, cfg, dir),
+          TemporalIdResult::withRandomInitBaseline, TemporalReport::writeAll);
       System.out.println(r.summary());
       System.out.println("IDs: " + out.resolve(TemporalReport.JSON_FILE).toAbsolutePath());
       System.out.println("report: " + out.resolve(TemporalReport.HTML_FILE).toAbsolutePath());
@@ -83,7 +88,9 @@ final class TemporalIdsCommand implements Callable<Integer> {
     if (shuffles < 1) {
       throw new ParameterException(spec.commandLine(), "--shuffles must be at least 1, got " + shuffles);
     }
+    baselineOptions.check(spec.commandLine());
     return TemporalIdConfig.builder()
+        .permutations(baselineOptions.permutations)
         .video(videoOptions.spec(spec.commandLine()))
         .pairs(TemporalIdConfig.drawPairs(ObjectPairSplit.allPairs(), pairs, seed))
         .positionsPerFrame(positions)
@@ -91,13 +98,13 @@ final class TemporalIdsCommand implements Callable<Integer> {
         .seed(seed);
   }
 
-  TemporalIdResult run(HookedVlm vlm, TemporalIdConfig.Builder cfg) {
+  TemporalIdResult run(HookedVlm vlm, TemporalIdConfig.Builder cfg, Path dir) {
     if (layers != null) {
       cfg.layers(LayerList.parse(layers, vlm.numLayers(), spec.commandLine()));
     }
     return TemporalIdExtraction.of(vlm, cfg.build())
         .withBatchSize(batch)
         .withProgressBar(!noProgress)
-        .run(out);
+        .run(dir);
   }
 }
