@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
 final class IdMarginCommand implements Callable<Integer> {
   @Mixin ModelOptions modelOptions = new ModelOptions();
   @Mixin RealDataOptions data = new RealDataOptions();
+  @Mixin ForeignIdsOption foreignIds = new ForeignIdsOption();
   @Spec CommandSpec spec;
 
   @Option(names = "--out", required = true, description = "Output directory (result.json, report.html); an interrupted run resumes.")
@@ -39,7 +40,7 @@ final class IdMarginCommand implements Callable<Integer> {
     try (HookedVlm vlm = modelOptions.load(spec.commandLine())) {
       List<RealSample> samples = data.spatialSamples(spec.commandLine());
       RealConfig cfg = data.config(vlm, spec.commandLine(), List.of("left", "right", "above", "below"));
-      var r = RealAnalyses.of(vlm, cfg).withIds(RealDataOptions.ids(ids, spec.commandLine()))
+      var r = RealAnalyses.of(vlm, cfg).withIds(RealDataOptions.ids(ids, spec.commandLine()), foreignIds.allowForeignIds)
           .withBatchSize(data.batch).withProgressBar(!data.noProgress).idMargin(samples, out);
       return RealDataOptions.printed(RealReports.write(r, out), out.resolve(RealReports.HTML_FILE));
     }

@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
 final class RealSteerCommand implements Callable<Integer> {
   @Mixin ModelOptions modelOptions = new ModelOptions();
   @Mixin RealDataOptions data = new RealDataOptions();
+  @Mixin ForeignIdsOption foreignIds = new ForeignIdsOption();
   @Spec CommandSpec spec;
 
   @Option(names = "--out", required = true, description = "Output directory (result.json, report.html); an interrupted run resumes.")
@@ -47,7 +48,7 @@ final class RealSteerCommand implements Callable<Integer> {
       List<RealSample> samples = data.spatialSamples(spec.commandLine());
       RealConfig cfg = data.config(vlm, spec.commandLine(), List.of("left", "right", "above", "below"));
       cfg = cfg.withSteering(scale, !noGenerate, cfg.maxNewTokens());
-      var r = RealAnalyses.of(vlm, cfg).withIds(RealDataOptions.ids(ids, spec.commandLine()))
+      var r = RealAnalyses.of(vlm, cfg).withIds(RealDataOptions.ids(ids, spec.commandLine()), foreignIds.allowForeignIds)
           .withBatchSize(data.batch).withProgressBar(!data.noProgress).steer(samples, out);
       return RealDataOptions.printed(RealReports.write(r, out), out.resolve(RealReports.HTML_FILE));
     }

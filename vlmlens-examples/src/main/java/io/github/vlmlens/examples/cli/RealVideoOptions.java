@@ -122,7 +122,7 @@ final class RealVideoOptions {
     try (HookedVlm vlm = c.modelOptions.loadVideo(cmd)) {
       RealVideoSteerConfig withLayers = c.layers == null ? cfg
           : cfg.withLayers(Arrays.stream(LayerList.parse(c.layers, vlm.numLayers(), cmd)).boxed().toList());
-      RealVideoSteering steering = VideoOptions.checked(cmd, "--ids", () -> RealVideoSteering.of(vlm, ids, withLayers));
+      RealVideoSteering steering = VideoOptions.checked(cmd, "--ids", () -> RealVideoSteering.of(vlm, ids, withLayers, c.foreignIds.allowForeignIds));
       RealVideoSteerResult r = steering.withBatchSize(c.batch).withProgressBar(!c.noProgress).run(entries, c.out);
       System.out.print(r.summary());
       System.out.println("result: " + c.out.resolve(ExperimentEngine.RESULT_FILE).toAbsolutePath());

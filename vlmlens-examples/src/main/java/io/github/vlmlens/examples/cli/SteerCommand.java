@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
     })
 final class SteerCommand implements Callable<Integer> {
   @Mixin ModelOptions modelOptions = new ModelOptions();
+  @Mixin ForeignIdsOption foreignIds = new ForeignIdsOption();
   @Spec CommandSpec spec;
 
   @Option(names = "--ids", required = true, description = "The ids.vlids file written by extract-ids.")
@@ -102,7 +103,7 @@ final class SteerCommand implements Callable<Integer> {
     if (layers != null) {
       b.layers(LayerList.parse(layers, vlm.numLayers(), spec.commandLine()));
     }
-    return Steering.of(vlm, spatialIds, b.build()).withProgressBar(!noProgress).run(parseMode(), out);
+    return Steering.of(vlm, spatialIds, b.build(), foreignIds.allowForeignIds).withProgressBar(!noProgress).run(parseMode(), out);
   }
 
   private SteeringMode parseMode() {

@@ -33,6 +33,7 @@ import picocli.CommandLine.Spec;
     })
 final class TemporalSteerCommand implements Callable<Integer> {
   @Mixin ModelOptions modelOptions = new ModelOptions();
+  @Mixin ForeignIdsOption foreignIds = new ForeignIdsOption();
   @Mixin RealVideoOptions realVideos = new RealVideoOptions();
   @Spec CommandSpec spec;
 
@@ -134,7 +135,7 @@ final class TemporalSteerCommand implements Callable<Integer> {
       cfg.layers(LayerList.parse(layers, vlm.numLayers(), spec.commandLine()));
     }
     TemporalSteering steering =
-        VideoOptions.checked(spec.commandLine(), "--ids", () -> TemporalSteering.of(vlm, temporalIds, cfg.build()));
+        VideoOptions.checked(spec.commandLine(), "--ids", () -> TemporalSteering.of(vlm, temporalIds, cfg.build(), foreignIds.allowForeignIds));
     return steering.withBatchSize(batch).withProgressBar(!noProgress).run(out);
   }
 }

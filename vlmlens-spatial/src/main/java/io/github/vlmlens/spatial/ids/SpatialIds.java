@@ -33,7 +33,9 @@ import java.util.Objects;
  *
  * <p>Layers are numbered as everywhere in vlmlens: 0 is the embedding output, {@code L} the output
  * of decoder block {@code L}. Tables save to a compact, versioned, checksummed file
- * ({@link #save}, {@link #load}) so that IDs extracted once from a large model are reused.
+ * ({@link #save}, {@link #load}) so that IDs extracted once from a large model are reused. They
+ * carry the extracting model's weights fingerprint ({@link #modelFingerprint()}), which steering
+ * checks against the steered model ({@link io.github.vlmlens.core.analysis.IdProvenance}).
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class SpatialIds {
@@ -48,11 +50,13 @@ public final class SpatialIds {
   private final float[] universal; // [layer][cell][hidden]
   private final Map<ObjectPair, float[]> byPair; // [layer][cell][hidden]
   private final Map<ObjectPair, float[]> means; // [aCell][layer][hidden]
+  private final String modelFingerprint;
 
   private SpatialIds(
-      String model, GridSpec grid, int hidden, List<Integer> layers, float[] bySize,
+      String model, String modelFingerprint, GridSpec grid, int hidden, List<Integer> layers, float[] bySize,
       Map<ObjectPair, float[]> byPair, Map<ObjectPair, float[]> means) {
     this.model = model;
+    this.modelFingerprint = modelFingerprint;
     this.grid = grid;
     this.hidden = hidden;
     this.layers = List.copyOf(layers);
@@ -107,6 +111,27 @@ public final class SpatialIds {
   /** The name of the model the IDs come from. */
   public String model() {
     return model;
+  }
+
+  /**
+   * The weights fingerprint of the model the IDs were extracted from
+   * ({@link io.github.vlmlens.core.ModelInfo#fingerprint()}), or
+   * {@value io.github.vlmlens.core.ModelInfo#UNKNOWN} for IDs that do not record it (files written
+   * before it was recorded).
+   */
+  public String modelFingerprint() {
+    return modelFingerprint;
+  }
+
+  /**
+   * Checks that these IDs come from {@code vlm} (by weights fingerprint) before steering it.
+   *
+   * @param allowForeign whether to accept another or an unknown model's IDs anyway
+   * @throws IllegalArgumentException naming both fingerprints otherwise
+   */
+  public void requireFrom(io.github.vlmlens.core.HookedVlm vlm, boolean allowForeign) {
+    io.github.vlmlens.core.analysis.IdProvenance.requireSameModel(
+        "the spatial IDs", model, modelFingerprint, vlm, allowForeign);
   }
 
   /** The grid the IDs were read on. */
@@ -269,7 +294,7 @@ public final class SpatialIds {
 
   @Override
   public String toString() {
-    return "SpatialIds[" + model + ", " + grid + ", hidden " + hidden + ", layers " + layers + ", pairs "
+    return "SpatialIds[" + model + " (weights " + modelFingerprint + "), " + grid + ", hidden " + hidden + ", layers " + layers + ", pairs "
         + pairs() + "]";
   }
 
@@ -289,6 +314,7 @@ public final class SpatialIds {
     private final Map<ObjectPair, boolean[]> byPairSet = new LinkedHashMap<>();
     private final Map<ObjectPair, float[]> means = new LinkedHashMap<>();
     private final Map<ObjectPair, boolean[]> meansSet = new LinkedHashMap<>();
+    private String modelFingerprint = io.github.vlmlens.core.ModelInfo.UNKNOWN;
 
     private Builder(String model, GridSpec grid, int hidden, List<Integer> layers) {
       this.model = Objects.requireNonNull(model, "model");
@@ -311,6 +337,13 @@ public final class SpatialIds {
       int n = grid.sizeCount() * sorted.size() * grid.cellCount();
       this.bySize = new float[n * hidden];
       this.bySizeSet = new boolean[n];
+    }
+
+    /** The extracting model's weights fingerprint (default unknown). */
+    public Builder modelFingerprint(String fingerprint) {
+      this.modelFingerprint = fingerprint == null || fingerprint.isBlank()
+          ? io.github.vlmlens.core.ModelInfo.UNKNOWN : fingerprint;
+      return this;
     }
 
     /** Sets the universal ID of a cell at a layer for objects of size {@code sizeIndex}. */
@@ -360,7 +393,7 @@ public final class SpatialIds {
       checkComplete(bySizeSet, "universal IDs");
       byPairSet.forEach((p, set) -> checkComplete(set, "IDs of " + p));
       meansSet.forEach((p, set) -> checkComplete(set, "centring means of " + p));
-      return new SpatialIds(model, grid, hidden, layers, bySize.clone(), byPair, means);
+      return new SpatialIds(model, modelFingerprint, grid, hidden, layers, bySize.clone(), byPair, means);
     }
 
     private void checkComplete(boolean[] set, String what) {

@@ -65,9 +65,19 @@ public final class RealAnalyses {
   /**
    * The same with spatial IDs (needed by every analysis but the mirror swap).
    *
-   * @throws IllegalArgumentException when the IDs' width is not the model's hidden size
+   * @throws IllegalArgumentException when the IDs were not extracted from this model (see
+   *     {@link SpatialIds#requireFrom}) or their width is not the model's hidden size
    */
   public RealAnalyses withIds(SpatialIds spatialIds) {
+    return withIds(spatialIds, false);
+  }
+
+  /**
+   * As {@link #withIds(SpatialIds)}, with {@code allowForeignIds} true accepting IDs extracted from
+   * another model (or of unknown origin) of the same width.
+   */
+  public RealAnalyses withIds(SpatialIds spatialIds, boolean allowForeignIds) {
+    spatialIds.requireFrom(vlm, allowForeignIds);
     if (spatialIds.hiddenSize() != vlm.hiddenSize()) {
       throw new IllegalArgumentException(
           "the IDs of '" + spatialIds.model() + "' have width " + spatialIds.hiddenSize() + " but model '" + vlm.name()

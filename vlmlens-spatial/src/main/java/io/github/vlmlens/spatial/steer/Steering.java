@@ -55,11 +55,21 @@ public final class Steering {
    * Steering of {@code vlm} with {@code ids}, the built-in objects, a progress bar on standard error
    * and batches of {@value #DEFAULT_BATCH_SIZE}.
    *
-   * @throws IllegalArgumentException when the IDs' width differs from the model's hidden size, a
-   *     layer is not held by the IDs or not one of the model's, no pair is given or held, or a
-   *     pair names an object the library does not have
+   * @throws IllegalArgumentException when the IDs were not extracted from {@code vlm} (their weights
+   *     fingerprint is another model's, or unknown: see {@link SpatialIds#requireFrom}), the IDs'
+   *     width differs from the model's hidden size, a layer is not held by the IDs or not one of
+   *     the model's, no pair is given or held, or a pair names an object the library does not have
    */
   public static Steering of(HookedVlm vlm, SpatialIds ids, SteerConfig config) {
+    return of(vlm, ids, config, false);
+  }
+
+  /**
+   * As {@link #of(HookedVlm, SpatialIds, SteerConfig)}, with {@code allowForeignIds} true accepting
+   * IDs extracted from another model (or of unknown origin) of the same width.
+   */
+  public static Steering of(HookedVlm vlm, SpatialIds ids, SteerConfig config, boolean allowForeignIds) {
+    Objects.requireNonNull(ids, "ids").requireFrom(Objects.requireNonNull(vlm, "vlm"), allowForeignIds);
     return new Steering(
         Objects.requireNonNull(vlm, "vlm"), Objects.requireNonNull(ids, "ids"), Objects.requireNonNull(config, "config"),
         ObjectLibrary.builtIn(), DEFAULT_BATCH_SIZE, true);

@@ -71,6 +71,7 @@ public final class PlantedVlm implements HookedVlm {
   private final int numLayers;
   private final double noise;
   private final double beta;
+  private final String fingerprint;
   public final AtomicLong fullRuns = new AtomicLong();
   public final AtomicLong resumedRuns = new AtomicLong();
   public final List<Integer> batchSizes = new ArrayList<>();
@@ -89,6 +90,7 @@ public final class PlantedVlm implements HookedVlm {
     this.numLayers = numLayers;
     this.noise = noise;
     this.beta = beta;
+    this.fingerprint = "planted-" + seed + "-" + hidden + "-" + numLayers + "-" + beta + "-" + grid.gridSize();
     Random r = new Random(seed);
     this.u = Vectors.scale(Vectors.unit(gaussian(r, hidden)), 0.8);
     double[] w = Vectors.unit(gaussian(r, hidden));
@@ -110,6 +112,12 @@ public final class PlantedVlm implements HookedVlm {
     double det = uu * vv - uv * uv;
     this.uDual = Vectors.scale(Vectors.subtract(Vectors.scale(u, vv), Vectors.scale(v, uv)), 1 / det);
     this.vDual = Vectors.scale(Vectors.subtract(Vectors.scale(v, uu), Vectors.scale(u, uv)), 1 / det);
+  }
+
+  /** A weights fingerprint of the planted directions: the seed, width, depth, gain and grid (not the noise). */
+  @Override
+  public io.github.vlmlens.core.ModelInfo info() {
+    return io.github.vlmlens.core.ModelInfo.unknown(name()).withFingerprint(fingerprint);
   }
 
   private static double[] gaussian(Random r, int n) {

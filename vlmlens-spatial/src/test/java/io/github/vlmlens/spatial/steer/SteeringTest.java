@@ -151,7 +151,8 @@ class SteeringTest {
     assertEquals(r, SteeringReport.readJson(json));
     assertTrue(r.summary().contains("mean + ID acc."), r.summary());
     // Without centring means, the oracle is refused with the reason.
-    SpatialIds.Builder b = SpatialIds.builder("u", ids.grid(), ids.hiddenSize(), List.of(1));
+    SpatialIds.Builder b = SpatialIds.builder("u", ids.grid(), ids.hiddenSize(), List.of(1))
+        .modelFingerprint(ids.modelFingerprint());
     for (GridCell c : ids.grid().cells()) {
       b.id(1, c, ids.id(1, c));
     }
@@ -199,13 +200,40 @@ class SteeringTest {
   void idsThatDoNotFitTheModelAreRefused() {
     PlantedVlm wide = new PlantedVlm(GridSpec.tiny(), ObjectLibrary.builtIn(), 32, 3, 0, 3, 1);
     IllegalArgumentException w = assertThrows(IllegalArgumentException.class,
-        () -> Steering.of(wide, ids, config().build()));
+        () -> Steering.of(wide, ids, config().build(), true));
     assertTrue(w.getMessage().contains("width 24") && w.getMessage().contains("hidden size 32"), w.getMessage());
     IllegalArgumentException l = assertThrows(IllegalArgumentException.class,
         () -> Steering.of(fake(), ids, config().layers(2, 9).build()));
     assertTrue(l.getMessage().contains("[9]") && l.getMessage().contains("held: [0, 1, 2, 3]"), l.getMessage());
     assertThrows(IllegalArgumentException.class, () -> config().axes(QuestionAxis.COLOR).build());
     assertThrows(IllegalArgumentException.class, () -> config().normRelative(-1).build());
+  }
+
+  @Test
+  void idsOfAnotherModelAreRefusedUnlessAllowed() {
+    PlantedVlm other = new PlantedVlm(GridSpec.tiny(), ObjectLibrary.builtIn(), 24, 3, 0, 3, 12);
+    String mine = fake().info().fingerprint();
+    assertEquals(mine, ids.modelFingerprint(), "the extraction records the model's fingerprint");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Steering.of(other, ids, config().build()));
+    assertTrue(e.getMessage().contains(mine) && e.getMessage().contains(other.info().fingerprint())
+        && e.getMessage().contains("--allow-foreign-ids"), e.getMessage());
+    assertEquals(List.of(1, 2), Steering.of(other, ids, config().layers(1, 2).build(), true).layers());
+    // IDs saved without a fingerprint (as files written before it was recorded) are refused too.
+    SpatialIds.Builder b = SpatialIds.builder("old", ids.grid(), ids.hiddenSize(), List.of(1));
+    for (GridCell c : ids.grid().cells()) {
+      b.id(1, c, ids.id(1, c));
+    }
+    Path file = tmp.resolve("old.vlids");
+    b.build().save(file);
+    SpatialIds old = SpatialIds.load(file);
+    assertEquals(io.github.vlmlens.core.ModelInfo.UNKNOWN, old.modelFingerprint());
+    IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+        () -> Steering.of(fake(), old, config().layers(1).pairs(ObjectPair.of("ball", "box")).build()));
+    assertTrue(unknown.getMessage().contains("carry no weights fingerprint") && unknown.getMessage().contains(mine),
+        unknown.getMessage());
+    assertEquals(List.of(1),
+        Steering.of(fake(), old, config().layers(1).pairs(ObjectPair.of("ball", "box")).build(), true).layers());
   }
 
   private static Readout readout(Sample s, int layer, String kind) {

@@ -166,6 +166,17 @@ public record TemporalIdResult(
     throw new IllegalArgumentException("layer " + layer + " was not read; the layers are " + layers);
   }
 
+  /**
+   * Checks that these IDs come from {@code vlm} (by weights fingerprint) before steering it.
+   *
+   * @param allowForeign whether to accept another or an unknown model's IDs anyway
+   * @throws IllegalArgumentException naming both fingerprints otherwise
+   */
+  public void requireFrom(io.github.vlmlens.core.HookedVlm vlm, boolean allowForeign) {
+    io.github.vlmlens.core.analysis.IdProvenance.requireSameModel(
+        "the temporal IDs", model, modelFingerprint, vlm, allowForeign);
+  }
+
   /** The temporal IDs of a layer, {@code [frame][hidden]}, as doubles. */
   public double[][] ids(int layer) {
     return IdTables.toDouble(layer(layer).ids());

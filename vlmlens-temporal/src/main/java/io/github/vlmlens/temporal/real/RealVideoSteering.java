@@ -78,13 +78,24 @@ public final class RealVideoSteering {
   /**
    * Steering {@code vlm} with {@code ids}.
    *
-   * @throws IllegalArgumentException when the IDs' width is not the model's hidden size or a
+   * @throws IllegalArgumentException when the IDs were not extracted from {@code vlm} (see
+   *     {@link TemporalIdResult#requireFrom}), the IDs' width is not the model's hidden size or a
    *     configured layer is not in the IDs or the model
    */
   public static RealVideoSteering of(HookedVlm vlm, TemporalIdResult ids, RealVideoSteerConfig config) {
+    return of(vlm, ids, config, false);
+  }
+
+  /**
+   * As {@link #of(HookedVlm, TemporalIdResult, RealVideoSteerConfig)}, with {@code allowForeignIds}
+   * true accepting IDs extracted from another model (or of unknown origin) of the same width.
+   */
+  public static RealVideoSteering of(
+      HookedVlm vlm, TemporalIdResult ids, RealVideoSteerConfig config, boolean allowForeignIds) {
     Objects.requireNonNull(vlm, "vlm");
     Objects.requireNonNull(ids, "ids");
     Objects.requireNonNull(config, "config");
+    ids.requireFrom(vlm, allowForeignIds);
     int width = ids.perLayer().get(0).ids()[0].length;
     if (width != vlm.hiddenSize()) {
       throw new IllegalArgumentException("the temporal IDs (from model '" + ids.model() + "') have width " + width

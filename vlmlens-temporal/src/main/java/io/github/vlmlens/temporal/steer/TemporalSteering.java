@@ -74,13 +74,24 @@ public final class TemporalSteering {
   /**
    * An experiment steering with {@code ids}.
    *
-   * @throws IllegalArgumentException when the IDs' frame count or hidden size differs from the
+   * @throws IllegalArgumentException when the IDs were not extracted from {@code vlm} (see
+   *     {@link TemporalIdResult#requireFrom}), the IDs' frame count or hidden size differs from the
    *     videos' and the model's, or a configured layer is not in the IDs
    */
   public static TemporalSteering of(HookedVlm vlm, TemporalIdResult ids, TemporalSteerConfig config) {
+    return of(vlm, ids, config, false);
+  }
+
+  /**
+   * As {@link #of(HookedVlm, TemporalIdResult, TemporalSteerConfig)}, with {@code allowForeignIds}
+   * true accepting IDs extracted from another model (or of unknown origin) of the same width.
+   */
+  public static TemporalSteering of(
+      HookedVlm vlm, TemporalIdResult ids, TemporalSteerConfig config, boolean allowForeignIds) {
     Objects.requireNonNull(vlm, "vlm");
     Objects.requireNonNull(ids, "ids");
     Objects.requireNonNull(config, "config");
+    ids.requireFrom(vlm, allowForeignIds);
     if (ids.frames() != config.video().frames()) {
       throw new IllegalArgumentException(
           "the temporal IDs hold " + ids.frames() + " frames but the steering videos have "

@@ -113,4 +113,30 @@ class TemporalSteeringTest {
         FakeVideoVlm.standard(), ids, config().layers(5).build()));
     assertTrue(layer.getMessage().contains("layer 5"), layer.getMessage());
   }
+
+  /** {@code ids} as if extracted from a model with another (or no) weights fingerprint. */
+  private static TemporalIdResult from(String fingerprint) {
+    return new TemporalIdResult(ids.model(), ids.numLayers(), ids.layers(), ids.config(), ids.configHash(),
+        ids.sampleCount(), ids.frames(), ids.perLayer(), fingerprint, null, null);
+  }
+
+  @Test
+  void idsOfAnotherModelAreRefusedUnlessAllowed(@TempDir Path tmp) {
+    FakeVideoVlm vlm = FakeVideoVlm.standard();
+    assertEquals(vlm.info().fingerprint(), ids.modelFingerprint(), "the extraction records the fingerprint");
+    IllegalArgumentException other = assertThrows(IllegalArgumentException.class,
+        () -> TemporalSteering.of(vlm, from("other-weights"), config().build()));
+    assertTrue(other.getMessage().contains("other-weights") && other.getMessage().contains(vlm.info().fingerprint())
+        && other.getMessage().contains("--allow-foreign-ids"), other.getMessage());
+    assertEquals(ids.layers(), TemporalSteering.of(vlm, from("other-weights"), config().build(), true).layers());
+    // A result.json written before the fingerprint was recorded has none: refused the same way.
+    TemporalIdResult old = from(null);
+    Path file = tmp.resolve("old.json");
+    old.write(file);
+    TemporalIdResult read = TemporalIdResult.read(file);
+    IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+        () -> TemporalSteering.of(vlm, read, config().build()));
+    assertTrue(unknown.getMessage().contains("carry no weights fingerprint"), unknown.getMessage());
+    assertEquals(ids.layers(), TemporalSteering.of(vlm, read, config().build(), true).layers());
+  }
 }

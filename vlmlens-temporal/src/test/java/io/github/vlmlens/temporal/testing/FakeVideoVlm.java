@@ -136,6 +136,13 @@ public final class FakeVideoVlm implements HookedVlm {
     return "fake-video";
   }
 
+  /** A weights fingerprint of the planted code: depth, gain and column scale. */
+  @Override
+  public io.github.vlmlens.core.ModelInfo info() {
+    return io.github.vlmlens.core.ModelInfo.unknown(name())
+        .withFingerprint("fake-video-" + numLayers + "-" + beta + "-" + columnScale);
+  }
+
   @Override
   public int numLayers() {
     return numLayers;

@@ -272,7 +272,7 @@ public final class ExtractionPlan implements ExperimentPlan<ExtractionPlan.Sampl
       first[u] = first[u - 1] + units.get(u - 1).placements().size();
     }
     IdAnalysis.Outcome out = IdAnalysis.analyse(
-        vlm.name(), grid, hidden, layers, config.pairs(), units, u -> unitData(records, first[u], units.get(u)),
+        vlm.name(), vlm.info().fingerprint(), grid, hidden, layers, config.pairs(), units, u -> unitData(records, first[u], units.get(u)),
         config.normalisation(), config.plainPrompts(), config.shuffles(), config.permutations(), config.seed());
     IdExtractionResult result = new IdExtractionResult(
         vlm.name(), vlm.numLayers(), hidden, layers, config, configHash(), samples.size(), out.geometry(),

@@ -60,7 +60,7 @@ public final class IdAnalysis {
    * @param pairs the pairs, in config order
    */
   public static Outcome analyse(
-      String model, GridSpec grid, int hidden, List<Integer> layers, List<ObjectPair> pairs,
+      String model, String modelFingerprint, GridSpec grid, int hidden, List<Integer> layers, List<ObjectPair> pairs,
       List<UnitPlan> plans, IntFunction<UnitData> store, AxisNormalisation normalisation, boolean plain, int shuffles,
       int permutations, long seed) {
     int m = grid.gridSize();
@@ -70,7 +70,7 @@ public final class IdAnalysis {
     int np = pairs.size();
 
     // Pass 1: centring, sums by pair, size and B cell.
-    SpatialIds.Builder builder = SpatialIds.builder(model, grid, hidden, layers);
+    SpatialIds.Builder builder = SpatialIds.builder(model, grid, hidden, layers).modelFingerprint(modelFingerprint);
     double[][][][] universalBySize = new double[sizes][nl][cells][hidden];
     double[][][] plainSum = plain ? new double[nl][cells][hidden] : null;
     double[] scale = new double[nl];

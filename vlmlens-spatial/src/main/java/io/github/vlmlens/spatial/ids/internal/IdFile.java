@@ -32,7 +32,8 @@ import java.util.zip.CheckedOutputStream;
  *   <li>the 8 ASCII bytes {@code VLMLNSID};
  *   <li>the format version, int32;
  *   <li>the header length {@code H} in bytes, int32, then {@code H} bytes of UTF-8 JSON (a
- *       {@link Header}: model, hidden size, grid, layers, pairs);
+ *       {@link Header}: model, the model's weights fingerprint, hidden size, grid, layers, pairs;
+ *       files written before the fingerprint was recorded lack it and read as unknown);
  *   <li>float32 data: the universal IDs per size {@code [size][layer][cell][hidden]}; then for each
  *       pair in header order its IDs {@code [layer][cell][hidden]}; then for each pair whose
  *       {@code centringMeans} is true its means {@code [aCell][layer][hidden]} (cells row-major,
@@ -64,6 +65,7 @@ public final class IdFile {
    * @param layers the layers, ascending
    * @param pairs the pairs with per-pair IDs, in order
    * @param layout the data layout, in words
+   * @param modelFingerprint the extracting model's weights fingerprint ({@code null} in older files)
    */
   public record Header(
       String format,
@@ -75,7 +77,8 @@ public final class IdFile {
       List<Double> sizeFractions,
       List<Integer> layers,
       List<PairEntry> pairs,
-      String layout) {}
+      String layout,
+      String modelFingerprint) {}
 
   /**
    * One pair of the header.
@@ -97,7 +100,8 @@ public final class IdFile {
         FORMAT, VERSION, ids.model(), ids.hiddenSize(), g.gridSize(), g.canvasPx(), g.sizeFractions(),
         ids.layers(), pairs,
         "float32 LE: ids[size][layer][cell][hidden]; per pair ids[layer][cell][hidden]; per pair with"
-            + " centring means means[aCell][layer][hidden]; cells row-major; then CRC-32 of all bytes before");
+            + " centring means means[aCell][layer][hidden]; cells row-major; then CRC-32 of all bytes before",
+        ids.modelFingerprint());
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     try {
       Path parent = file.toAbsolutePath().getParent();
@@ -210,7 +214,7 @@ public final class IdFile {
     }
     SpatialIds.Builder b;
     try {
-      b = SpatialIds.builder(h.model(), g, hidden, h.layers());
+      b = SpatialIds.builder(h.model(), g, hidden, h.layers()).modelFingerprint(h.modelFingerprint());
     } catch (IllegalArgumentException e) {
       throw corrupt(file, "has a bad header: " + e.getMessage());
     }

@@ -53,7 +53,7 @@ class IdAnalysisTest {
     // x = 10 a + c for A in cell a and B in cell c (row-major indices).
     IntFunction<UnitData> store = store(g, plans, (a, p) -> new float[] {10 * a + p.b().cell().index(2)});
     IdAnalysis.Outcome out = IdAnalysis.analyse(
-        "toy", g, 1, List.of(1), List.of(PAIR), plans, store, AxisNormalisation.PAPER, false, 2, 9, 0);
+        "toy", "weights-toy", g, 1, List.of(1), List.of(PAIR), plans, store, AxisNormalisation.PAPER, false, 2, 9, 0);
     SpatialIds ids = out.ids();
     // A in a: mean over the three other cells = 10 a + (6 - a) / 3, the centring mean.
     for (int a = 0; a < 4; a++) {
@@ -86,7 +86,7 @@ class IdAnalysisTest {
         p.b().cell().row() - 0.25f * p.b().cell().column(),
         5 + 3 * a + p.sizeIndex()});
     IdAnalysis.Outcome out = IdAnalysis.analyse(
-        "linear", g, 3, List.of(2), List.of(PAIR), plans, store, AxisNormalisation.PAPER, false, 10, 99, 4);
+        "linear", "weights-linear", g, 3, List.of(2), List.of(PAIR), plans, store, AxisNormalisation.PAPER, false, 10, 99, 4);
     LayerGeometry geo = out.geometry().get(0);
     assertEquals(1.0, geo.r2CellMeans(), 1e-9);
     assertEquals(1.0, geo.explainedVariance(), 1e-9);
@@ -169,7 +169,7 @@ class IdAnalysisTest {
       return v;
     });
     return IdAnalysis.analyse(
-        "code", g, 128, List.of(1), pairs, plans, store, AxisNormalisation.PAPER, false, 10, 199, 0)
+        "code", "weights-code", g, 128, List.of(1), pairs, plans, store, AxisNormalisation.PAPER, false, 10, 199, 0)
         .geometry().get(0);
   }
 

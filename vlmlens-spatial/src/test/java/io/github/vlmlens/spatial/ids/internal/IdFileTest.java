@@ -29,7 +29,7 @@ class IdFileTest {
     GridSpec g = GridSpec.of(3, 48, 0.5, 0.75);
     Random r = new Random(seed);
     List<Integer> layers = List.of(0, 2, 5);
-    SpatialIds.Builder b = SpatialIds.builder("toy-model", g, 4, layers);
+    SpatialIds.Builder b = SpatialIds.builder("toy-model", g, 4, layers).modelFingerprint("weights-" + seed);
     List<ObjectPair> pairs = List.of(ObjectPair.of("ball", "box"), ObjectPair.of("star", "heart"));
     for (int l : layers) {
       for (GridCell c : g.cells()) {
@@ -45,6 +45,35 @@ class IdFileTest {
       }
     }
     return b.build();
+  }
+
+  @Test
+  void aFileWrittenBeforeTheFingerprintWasRecordedReadsAsUnknown() throws Exception {
+    SpatialIds ids = random(3, false);
+    Path file = tmp.resolve("new.vlids");
+    ids.save(file);
+    // The same file as the previous writer made it: the header without modelFingerprint.
+    byte[] bytes = Files.readAllBytes(file);
+    java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    int headerLength = in.getInt(12);
+    String json = new String(bytes, 16, headerLength, java.nio.charset.StandardCharsets.UTF_8);
+    String legacy = json.replace(",\"modelFingerprint\":\"weights-3\"", "");
+    assertTrue(legacy.length() < json.length(), json);
+    byte[] h = legacy.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.write(bytes, 0, 12);
+    out.write(java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(h.length).array());
+    out.write(h);
+    out.write(bytes, 16 + headerLength, bytes.length - 16 - headerLength - 4);
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(out.toByteArray());
+    out.write(java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt((int) crc.getValue())
+        .array());
+    Path old = tmp.resolve("old.vlids");
+    Files.write(old, out.toByteArray());
+    SpatialIds back = SpatialIds.load(old);
+    assertEquals(io.github.vlmlens.core.ModelInfo.UNKNOWN, back.modelFingerprint());
+    assertEquals(ids.fingerprint(), back.fingerprint());
   }
 
   private static float[] vec(Random r) {
@@ -63,6 +92,7 @@ class IdFileTest {
     SpatialIds back = SpatialIds.load(f);
     assertEquals(ids.fingerprint(), back.fingerprint());
     assertEquals(ids.model(), back.model());
+    assertEquals(ids.modelFingerprint(), back.modelFingerprint());
     assertEquals(ids.grid(), back.grid());
     assertEquals(ids.layers(), back.layers());
     assertEquals(ids.pairs(), back.pairs());
