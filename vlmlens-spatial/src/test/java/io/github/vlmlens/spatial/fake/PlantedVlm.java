@@ -71,11 +71,13 @@ public final class PlantedVlm implements HookedVlm {
   private final int numLayers;
   private final double noise;
   private final double beta;
-  private final String fingerprint;
   public final AtomicLong fullRuns = new AtomicLong();
   public final AtomicLong resumedRuns = new AtomicLong();
   public final List<Integer> batchSizes = new ArrayList<>();
-  /** The weights fingerprint {@link #info()} reports, or {@code null} for unknown. */
+  /**
+   * The weights fingerprint {@link #info()} reports, or {@code null} for unknown; by default one of
+   * the planted directions: the seed, width, depth, gain and grid (not the noise).
+   */
   public String fingerprint;
 
   /**
@@ -112,12 +114,6 @@ public final class PlantedVlm implements HookedVlm {
     double det = uu * vv - uv * uv;
     this.uDual = Vectors.scale(Vectors.subtract(Vectors.scale(u, vv), Vectors.scale(v, uv)), 1 / det);
     this.vDual = Vectors.scale(Vectors.subtract(Vectors.scale(v, uu), Vectors.scale(u, uv)), 1 / det);
-  }
-
-  /** A weights fingerprint of the planted directions: the seed, width, depth, gain and grid (not the noise). */
-  @Override
-  public io.github.vlmlens.core.ModelInfo info() {
-    return io.github.vlmlens.core.ModelInfo.unknown(name()).withFingerprint(fingerprint);
   }
 
   private static double[] gaussian(Random r, int n) {

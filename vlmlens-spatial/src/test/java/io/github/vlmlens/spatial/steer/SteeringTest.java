@@ -191,7 +191,7 @@ class SteeringTest {
     PlantedVlm otherWeights = fake();
     otherWeights.fingerprint = "0123456789abcdef";
     IllegalStateException model = assertThrows(IllegalStateException.class,
-        () -> steering(otherWeights, c).run(SteeringMode.ADVERSARIAL, dir));
+        () -> Steering.of(otherWeights, ids, c, true).withProgressBar(false).run(SteeringMode.ADVERSARIAL, dir));
     assertTrue(model.getMessage().contains("mix two models"), model.getMessage());
     assertEquals(0, otherWeights.fullRuns.get());
   }
