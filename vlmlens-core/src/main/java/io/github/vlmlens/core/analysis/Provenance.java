@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * Where a result came from: the vlmlens version, the Java runtime and operating system, the model
@@ -42,12 +43,12 @@ public record Provenance(
     String startedAt,
     String finishedAt) {
 
-  /** Copies the maps. */
+  /** Copies the maps (the seeds sorted by name, so the JSON is the same in every JVM). */
   public Provenance {
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(experiment, "experiment");
     configuration = configuration == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(configuration));
-    seeds = seeds == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(seeds));
+    seeds = seeds == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(seeds));
   }
 
   /**

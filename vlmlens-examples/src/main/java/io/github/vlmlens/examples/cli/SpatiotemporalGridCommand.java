@@ -109,9 +109,11 @@ final class SpatiotemporalGridCommand implements Callable<Integer> {
     if (layers != null) {
       cfg.layers(LayerList.parse(layers, vlm.numLayers(), spec.commandLine()));
     }
-    return SpatiotemporalGrid.of(vlm, cfg.build())
+    GridResult r = SpatiotemporalGrid.of(vlm, cfg.build())
         .withBatchSize(batch)
         .withProgressBar(!noProgress)
         .run(dir);
+    TemporalReport.writeAll(r, dir);
+    return r;
   }
 }

@@ -102,9 +102,11 @@ final class TemporalIdsCommand implements Callable<Integer> {
     if (layers != null) {
       cfg.layers(LayerList.parse(layers, vlm.numLayers(), spec.commandLine()));
     }
-    return TemporalIdExtraction.of(vlm, cfg.build())
+    TemporalIdResult r = TemporalIdExtraction.of(vlm, cfg.build())
         .withBatchSize(batch)
         .withProgressBar(!noProgress)
         .run(dir);
+    TemporalReport.writeAll(r, dir);
+    return r;
   }
 }

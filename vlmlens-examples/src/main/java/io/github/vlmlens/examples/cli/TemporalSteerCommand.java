@@ -136,6 +136,8 @@ final class TemporalSteerCommand implements Callable<Integer> {
     }
     TemporalSteering steering =
         VideoOptions.checked(spec.commandLine(), "--ids", () -> TemporalSteering.of(vlm, temporalIds, cfg.build(), foreignIds.allowForeignIds));
-    return steering.withBatchSize(batch).withProgressBar(!noProgress).run(out);
+    TemporalSteerResult r = steering.withBatchSize(batch).withProgressBar(!noProgress).run(out);
+    TemporalReport.writeAll(r, out);
+    return r;
   }
 }

@@ -109,10 +109,12 @@ final class TemporalSwapCommand implements Callable<Integer> {
       TemporalSwapConfig base = cfg.build();
       cfg.swap(base.swap().toBuilder().layers(LayerList.parse(layers, vlm.numLayers(), spec.commandLine())).build());
     }
-    return TemporalSwap.of(vlm, cfg.build())
+    SwapResult r = TemporalSwap.of(vlm, cfg.build())
         .withBatchSize(batch)
         .withProgressBar(!noProgress)
         .run(out);
+    SwapReport.writeAll(r, out);
+    return r;
   }
 
   private TemporalQuestion.Kind parseKind() {

@@ -2,6 +2,7 @@ package io.github.vlmlens.temporal.grid;
 
 import io.github.vlmlens.core.API;
 import io.github.vlmlens.core.analysis.HeldOutLinearity;
+import io.github.vlmlens.core.analysis.Provenance;
 import io.github.vlmlens.core.analysis.RunJournal;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,6 +36,8 @@ import java.util.Objects;
  *     {@link Fit#randomInitCvR2()}, or {@code null} when none was run
  * @param spatialLinearity derived on construction (a value passed is ignored): the verdict on x
  * @param temporalLinearity derived on construction: the verdict on y
+ * @param provenance versions, model (weights fingerprint, dtype, device), configuration, seeds,
+ *     batch size and timestamps
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public record GridResult(
@@ -48,7 +51,8 @@ public record GridResult(
     String modelFingerprint,
     HeldOutLinearity.RandomInitBaseline randomInit,
     HeldOutLinearity.Verdict spatialLinearity,
-    HeldOutLinearity.Verdict temporalLinearity) {
+    HeldOutLinearity.Verdict temporalLinearity,
+    Provenance provenance) {
 
   /** Copies the lists and derives the verdicts. */
   public GridResult {
@@ -80,7 +84,7 @@ public record GridResult(
           l.spatial().withRandomInitCvR2(b.spatial().cvR2()), l.temporal().withRandomInitCvR2(b.temporal().cvR2())));
     }
     return new GridResult(model, numLayers, layers, config, configHash, sampleCount, merged, modelFingerprint,
-        base, null, null);
+        base, null, null, provenance);
   }
 
   /**

@@ -2,18 +2,19 @@ package io.github.vlmlens.temporal.grid;
 
 import io.github.vlmlens.core.API;
 import io.github.vlmlens.core.HookedVlm;
+import io.github.vlmlens.core.analysis.ExperimentEngine;
 import io.github.vlmlens.core.analysis.RunJournal;
 import io.github.vlmlens.core.analysis.Vectors;
 import io.github.vlmlens.temporal.internal.GridAxes;
 import io.github.vlmlens.temporal.internal.VideoInputs;
 import io.github.vlmlens.temporal.internal.WordCaptures;
-import io.github.vlmlens.temporal.report.TemporalReport;
 import io.github.vlmlens.temporal.video.Appearance;
 import io.github.vlmlens.temporal.video.ObjectVideo;
 import io.github.vlmlens.temporal.video.VideoObject;
 import io.github.vlmlens.temporal.video.VideoSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,13 +32,15 @@ import java.util.Random;
  * ID of each cell {@code (c, f)} is averaged over repeats, anchor frames and pairs. The spatial axis
  * comes from columns, the temporal axis from frames (both by the paper's ordered-difference
  * formula); the grid is projected onto their plane (x = spatial, y = temporal) and the cosine
- * between the axes is reported. Resumable from an output directory, which gets the result and
- * report. Instances are immutable.
+ * between the axes is reported. Resumable from an output directory, which gets the result (with its
+ * provenance). Instances are immutable.
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class SpatiotemporalGrid {
   /** The default number of requests per batch. */
   public static final int DEFAULT_BATCH_SIZE = 16;
+  /** The experiment's kind in a run directory. */
+  public static final String EXPERIMENT = "spatiotemporal-grid";
 
   private final HookedVlm vlm;
   private final GridConfig config;
@@ -124,8 +127,10 @@ public final class SpatiotemporalGrid {
   }
 
   /**
-   * Runs the grid; with an output directory, resumes from the captures journaled there and writes
-   * {@code result.json} and {@code report.html}.
+   * Runs the grid through core's {@link ExperimentEngine}; with an output directory, resumes from
+   * the captures journaled there (the same numbers as an uninterrupted run; another model or config
+   * is refused) and writes {@code result.json}. The report is a separate step
+   * ({@link io.github.vlmlens.temporal.report.TemporalReport#writeAll}).
    *
    * @throws IllegalStateException when the directory holds another run
    */
@@ -150,23 +155,23 @@ public final class SpatiotemporalGrid {
           v.first().object().word(), v.question().objectWords()));
     }
     String hash = RunJournal.hash("spatiotemporal-grid", vlm.name(), layers, config);
-    float[][][] captured = WordCaptures.run(vlm, "spatiotemporal-grid", layers, items, outDir, hash,
-        Map.of("analysis", "spatiotemporal-grid", "model", vlm.name(), "layers", layers, "config", config),
-        batchSize, progressBar, "spatiotemporal grid on " + vlm.name());
-    List<GridResult.GridLayer> perLayer = new ArrayList<>();
-    for (int l = 0; l < layers.size(); l++) {
-      double[][] acts = new double[n][];
-      for (int i = 0; i < n; i++) {
-        acts[i] = Vectors.of(captured[i][l]);
-      }
-      perLayer.add(GridAxes.analyse(layers.get(l), acts, pair, anchor, label, config.columns(), frames,
-          config.shuffles(), config.permutations(), config.seed()));
-    }
-    GridResult result = new GridResult(
-        vlm.name(), vlm.numLayers(), layers, config, hash, n, perLayer, vlm.info().fingerprint(), null, null, null);
-    if (outDir != null) {
-      TemporalReport.writeAll(result, outDir);
-    }
-    return result;
+    Map<String, Object> configuration = new LinkedHashMap<>();
+    configuration.put("config", config);
+    configuration.put("layers", layers);
+    WordCaptures<GridResult> plan = new WordCaptures<>(
+        vlm, EXPERIMENT, configuration, Map.of("seed", config.seed()), layers, items, (captured, provenance) -> {
+          List<GridResult.GridLayer> perLayer = new ArrayList<>();
+          for (int l = 0; l < layers.size(); l++) {
+            double[][] acts = new double[n][];
+            for (int i = 0; i < n; i++) {
+              acts[i] = Vectors.of(captured[i][l]);
+            }
+            perLayer.add(GridAxes.analyse(layers.get(l), acts, pair, anchor, label, config.columns(), frames,
+                config.shuffles(), config.permutations(), config.seed()));
+          }
+          return new GridResult(vlm.name(), vlm.numLayers(), layers, config, hash, n, perLayer,
+              vlm.info().fingerprint(), null, null, null, provenance);
+        });
+    return ExperimentEngine.on(vlm).withBatchSize(batchSize).withProgressBar(progressBar).run(plan, outDir);
   }
 }

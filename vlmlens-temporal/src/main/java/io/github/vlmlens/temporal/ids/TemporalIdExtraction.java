@@ -2,17 +2,19 @@ package io.github.vlmlens.temporal.ids;
 
 import io.github.vlmlens.core.API;
 import io.github.vlmlens.core.HookedVlm;
+import io.github.vlmlens.core.analysis.ExperimentEngine;
+import io.github.vlmlens.core.analysis.Provenance;
 import io.github.vlmlens.core.analysis.RunJournal;
 import io.github.vlmlens.core.analysis.Vectors;
 import io.github.vlmlens.temporal.internal.TimeAxes;
 import io.github.vlmlens.temporal.internal.VideoInputs;
 import io.github.vlmlens.temporal.internal.WordCaptures;
-import io.github.vlmlens.temporal.report.TemporalReport;
 import io.github.vlmlens.temporal.video.ObjectVideo;
 import io.github.vlmlens.temporal.video.TemporalPlacements;
 import io.github.vlmlens.temporal.video.VideoObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -35,12 +37,15 @@ import java.util.Random;
  * baseline.
  *
  * <p>With an output directory, captures are journaled as they finish (an interrupted run resumes)
- * and the result and report are written there. Instances are immutable.
+ * and the result is written there; the result carries its {@link Provenance}. Instances are
+ * immutable.
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class TemporalIdExtraction {
   /** The default number of requests per batch. */
   public static final int DEFAULT_BATCH_SIZE = 16;
+  /** The experiment's kind in a run directory. */
+  public static final String EXPERIMENT = "temporal-ids";
 
   private final HookedVlm vlm;
   private final TemporalIdConfig config;
@@ -107,8 +112,10 @@ public final class TemporalIdExtraction {
   }
 
   /**
-   * Runs the extraction; with an output directory, resumes from the captures journaled there and
-   * writes {@code result.json} and {@code report.html}.
+   * Runs the extraction through core's {@link ExperimentEngine}; with an output directory, resumes
+   * from the captures journaled there (the same numbers as an uninterrupted run; another model or
+   * config is refused) and writes {@code result.json}. The report is a separate step
+   * ({@link io.github.vlmlens.temporal.report.TemporalReport#writeAll}).
    *
    * @param outDir the output directory, or {@code null}
    * @throws IllegalArgumentException when the model does not give each frame its own image tokens
@@ -136,21 +143,19 @@ public final class TemporalIdExtraction {
           id, RunJournal.hash(v.first(), v.second()), VideoInputs.input(vlm, v),
           v.first().object().word(), v.question().objectWords()));
     }
-    float[][][] captured = WordCaptures.run(
-        vlm, "temporal-ids", layers, items, outDir, hash, Map.of("analysis", "temporal-ids", "model", vlm.name(),
-            "layers", layers, "config", config),
-        batchSize, progressBar, "temporal IDs on " + vlm.name());
-    TemporalIdResult result = analyse(
-        vlm.name(), vlm.info().fingerprint(), vlm.numLayers(), layers, config, hash, captured, pair, anchor, frame);
-    if (outDir != null) {
-      TemporalReport.writeAll(result, outDir);
-    }
-    return result;
+    Map<String, Object> configuration = new LinkedHashMap<>();
+    configuration.put("config", config);
+    configuration.put("layers", layers);
+    WordCaptures<TemporalIdResult> plan = new WordCaptures<>(
+        vlm, EXPERIMENT, configuration, Map.of("seed", config.seed()), layers, items,
+        (captured, provenance) -> analyse(vlm.name(), vlm.info().fingerprint(), vlm.numLayers(), layers, config, hash,
+            captured, pair, anchor, frame, provenance));
+    return ExperimentEngine.on(vlm).withBatchSize(batchSize).withProgressBar(progressBar).run(plan, outDir);
   }
 
   static TemporalIdResult analyse(
       String model, String modelFingerprint, int numLayers, List<Integer> layers, TemporalIdConfig config,
-      String hash, float[][][] captured, int[] pair, int[] anchor, int[] frame) {
+      String hash, float[][][] captured, int[] pair, int[] anchor, int[] frame, Provenance provenance) {
     List<TemporalIdResult.LayerIds> perLayer = new ArrayList<>();
     for (int l = 0; l < layers.size(); l++) {
       double[][] acts = new double[captured.length][];
@@ -162,6 +167,6 @@ public final class TemporalIdExtraction {
     }
     return new TemporalIdResult(
         model, numLayers, layers, config, hash, captured.length, config.video().frames(), perLayer, modelFingerprint,
-        null, null);
+        null, null, provenance);
   }
 }

@@ -2,6 +2,7 @@ package io.github.vlmlens.temporal.ids;
 
 import io.github.vlmlens.core.API;
 import io.github.vlmlens.core.analysis.HeldOutLinearity;
+import io.github.vlmlens.core.analysis.Provenance;
 import io.github.vlmlens.core.analysis.RunJournal;
 import io.github.vlmlens.temporal.internal.IdTables;
 import java.nio.file.Path;
@@ -40,6 +41,8 @@ import java.util.Objects;
  *     {@link AxisFit#randomInitCvR2()}, or {@code null} when none was run
  * @param linearity derived, recomputed from the principal axis's figures on construction (any
  *     value passed is ignored): the layer shown to be most linear, or -1, and the sentence
+ * @param provenance versions, model (weights fingerprint, dtype, device), configuration, seeds,
+ *     batch size and timestamps
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public record TemporalIdResult(
@@ -53,7 +56,8 @@ public record TemporalIdResult(
     List<LayerIds> perLayer,
     String modelFingerprint,
     HeldOutLinearity.RandomInitBaseline randomInit,
-    HeldOutLinearity.Verdict linearity) {
+    HeldOutLinearity.Verdict linearity,
+    Provenance provenance) {
 
   /** Copies the lists and derives {@link #linearity()}. */
   public TemporalIdResult {
@@ -84,7 +88,7 @@ public record TemporalIdResult(
           l.principal().withRandomInitCvR2(b.principal().cvR2())));
     }
     return new TemporalIdResult(model, numLayers, layers, config, configHash, sampleCount, frames, merged,
-        modelFingerprint, base, null);
+        modelFingerprint, base, null, provenance);
   }
 
   /**

@@ -7,23 +7,25 @@ import io.github.vlmlens.core.RunRequest;
 import io.github.vlmlens.core.RunResult;
 import io.github.vlmlens.core.RunSpec;
 import io.github.vlmlens.core.VlmInput;
-import io.github.vlmlens.core.analysis.RunJournal;
-import io.github.vlmlens.core.analysis.TaskProgress;
-import java.nio.file.Path;
+import io.github.vlmlens.core.analysis.ExperimentPlan;
+import io.github.vlmlens.core.analysis.Provenance;
+import io.github.vlmlens.core.analysis.Vectors;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * Captures one word's residual stream {@code lm.L.resid_post} at its last sub-token for every
- * layer asked, over many inputs: batched, readouts off (so a backend can stop after the deepest
- * layer), and, with a directory, journaled sample by sample so an interrupted run resumes.
+ * layer asked, over many inputs, as a plan of core's
+ * {@link io.github.vlmlens.core.analysis.ExperimentEngine}: batched, readouts off (so a backend can
+ * stop after the deepest layer), journaled sample by sample as float32 so an interrupted run
+ * resumes; the captures ({@code [item][layerIndex]}) go to the analysis' aggregation.
+ *
+ * @param <A> the analysis' result
  */
-public final class WordCaptures {
-  /** The journal's records file. */
-  public static final String RECORDS_FILE = "captures.jsonl";
-
-  private WordCaptures() {}
-
+public final class WordCaptures<A> implements ExperimentPlan<WordCaptures.Item, WordCaptures.Record, A> {
   /**
    * One input and the word to read.
    *
@@ -36,94 +38,116 @@ public final class WordCaptures {
   public record Item(String id, String fingerprint, VlmInput input, String word, List<String> checkWords) {}
 
   /**
-   * A journaled capture: one float32 vector per layer.
+   * A journaled capture.
    *
-   * @param id the item's id
-   * @param fingerprint the item's fingerprint
-   * @param vectors per layer in order, the vector as little-endian float32 bytes
+   * @param vectors the vector of every layer in order, as float32 bytes ({@link Vectors#toBytes})
    */
-  public record Record(String id, String fingerprint, List<byte[]> vectors) {}
+  public record Record(byte[] vectors) {}
+
+  private final HookedVlm vlm;
+  private final String experiment;
+  private final Object configuration;
+  private final Map<String, Long> seeds;
+  private final List<Integer> layers;
+  private final List<Item> items;
+  private final Map<String, Integer> positions = new HashMap<>();
+  private final BiFunction<float[][][], Provenance, A> analysis;
 
   /**
-   * The captured vectors: {@code result[item][layerIndex]}.
+   * A plan; tokenizes every input, so a missing word fails before the first forward pass.
    *
-   * @param experiment the experiment's kind in the run directory
-   * @param dir the run directory, or {@code null} for none
-   * @param hash the run's identity (see {@link RunJournal#hash})
-   * @param header what to store in the run's header
+   * @param experiment the experiment's kind in a run directory
+   * @param configuration what the results depend on besides the model and the inputs
+   * @param seeds every seed by name
+   * @param analysis the result from the captures and the provenance
+   * @throws IllegalArgumentException when a word is missing from its input's prompt, or the model
+   *     does not give each frame its own image tokens
    */
-  public static float[][][] run(
-      HookedVlm vlm, String experiment, List<Integer> layers, List<Item> items, Path dir, String hash,
-      Object header, int batchSize, boolean progressBar, String task) {
-    int[] positions = new int[items.size()];
-    for (int i = 0; i < items.size(); i++) {
-      Item it = items.get(i);
-      positions[i] = VideoInputs.checkedTokenization(vlm, it.input(), it.checkWords()).lastSubToken(it.word());
+  public WordCaptures(
+      HookedVlm vlm, String experiment, Object configuration, Map<String, Long> seeds, List<Integer> layers,
+      List<Item> items, BiFunction<float[][][], Provenance, A> analysis) {
+    this.vlm = vlm;
+    this.experiment = experiment;
+    this.configuration = configuration;
+    this.seeds = Map.copyOf(seeds);
+    this.layers = List.copyOf(layers);
+    this.items = List.copyOf(items);
+    this.analysis = analysis;
+    for (Item it : items) {
+      positions.put(it.id(), VideoInputs.checkedTokenization(vlm, it.input(), it.checkWords()).lastSubToken(it.word()));
     }
-    float[][][] out = new float[items.size()][][];
-    RunJournal<Record> journal = null;
-    int start = 0;
-    try {
-      if (dir != null) {
-        journal = RunJournal.open(vlm, dir, experiment, RECORDS_FILE, hash, header, Record.class);
-        List<Record> done = journal.done();
-        if (done.size() > items.size()) {
-          throw new IllegalStateException(
-              dir + " holds " + done.size() + " captures but this run has only " + items.size());
-        }
-        for (int i = 0; i < done.size(); i++) {
-          Record r = done.get(i);
-          Item it = items.get(i);
-          if (!r.id().equals(it.id()) || !r.fingerprint().equals(it.fingerprint())) {
-            throw new IllegalStateException(
-                dir + ": capture " + (i + 1) + " is '" + r.id() + "' but this run has '" + it.id()
-                    + "' there; the inputs changed, use another directory");
-          }
-          if (r.vectors().size() != layers.size()) {
-            throw new IllegalStateException(
-                dir + ": capture '" + r.id() + "' holds " + r.vectors().size() + " layers, expected "
-                    + layers.size());
-          }
-          out[i] = new float[layers.size()][];
-          for (int l = 0; l < layers.size(); l++) {
-            out[i][l] = Floats.decode(r.vectors().get(l));
-          }
-        }
-        start = done.size();
+  }
+
+  @Override
+  public String experiment() {
+    return experiment;
+  }
+
+  @Override
+  public Object configuration() {
+    return configuration;
+  }
+
+  @Override
+  public Map<String, Long> seeds() {
+    return seeds;
+  }
+
+  @Override
+  public List<Item> units() {
+    return items;
+  }
+
+  @Override
+  public String id(Item item) {
+    return item.id();
+  }
+
+  @Override
+  public String fingerprint(Item item) {
+    return item.fingerprint();
+  }
+
+  @Override
+  public Class<Record> recordType() {
+    return Record.class;
+  }
+
+  @Override
+  public List<Record> run(List<Item> group) {
+    List<RunRequest> batch = new ArrayList<>(group.size());
+    List<Integer> pos = new ArrayList<>(group.size());
+    for (Item it : group) {
+      int p = positions.get(it.id());
+      RunSpec.Builder spec = RunSpec.builder().logits(RunSpec.LogitsMode.NONE);
+      for (int layer : layers) {
+        spec.capture(HookPoint.lmResid(layer), Positions.of(p));
       }
-      try (TaskProgress progress = TaskProgress.start(progressBar, task, items.size(), start)) {
-        for (int from = start; from < items.size(); from += batchSize) {
-          int to = Math.min(items.size(), from + batchSize);
-          List<RunRequest> batch = new ArrayList<>();
-          for (int i = from; i < to; i++) {
-            RunSpec.Builder spec = RunSpec.builder().logits(RunSpec.LogitsMode.NONE);
-            for (int layer : layers) {
-              spec.capture(HookPoint.lmResid(layer), Positions.of(positions[i]));
-            }
-            batch.add(RunRequest.of(items.get(i).input(), spec.build()));
-          }
-          List<RunResult> results = vlm.runAll(batch);
-          for (int i = from; i < to; i++) {
-            RunResult r = results.get(i - from);
-            float[][] v = new float[layers.size()][];
-            List<byte[]> bytes = new ArrayList<>(layers.size());
-            for (int l = 0; l < layers.size(); l++) {
-              v[l] = r.cache().vector(HookPoint.lmResid(layers.get(l)), positions[i]);
-              bytes.add(Floats.encode(v[l]));
-            }
-            out[i] = v;
-            if (journal != null) {
-              journal.append(new Record(items.get(i).id(), items.get(i).fingerprint(), bytes));
-            }
-            progress.step();
-          }
-        }
-      }
-      return out;
-    } finally {
-      if (journal != null) {
-        journal.close();
-      }
+      batch.add(RunRequest.of(it.input(), spec.build()));
+      pos.add(p);
     }
+    List<RunResult> results = vlm.runAll(batch);
+    if (results.size() != batch.size()) {
+      throw new IllegalStateException(
+          "model '" + vlm.name() + "' returned " + results.size() + " results for " + batch.size() + " requests");
+    }
+    List<Record> out = new ArrayList<>(group.size());
+    for (int i = 0; i < group.size(); i++) {
+      float[][] v = new float[layers.size()][];
+      for (int l = 0; l < layers.size(); l++) {
+        v[l] = results.get(i).cache().vector(HookPoint.lmResid(layers.get(l)), pos.get(i));
+      }
+      out.add(new Record(Vectors.toBytes(v)));
+    }
+    return out;
+  }
+
+  @Override
+  public A aggregate(List<Record> records, Provenance provenance) {
+    float[][][] captured = new float[records.size()][][];
+    for (int i = 0; i < captured.length; i++) {
+      captured[i] = Vectors.fromBytes(records.get(i).vectors(), layers.size());
+    }
+    return analysis.apply(captured, provenance);
   }
 }

@@ -2,6 +2,7 @@ package io.github.vlmlens.temporal.steer;
 
 import io.github.vlmlens.core.API;
 import io.github.vlmlens.core.analysis.Estimate;
+import io.github.vlmlens.core.analysis.Provenance;
 import io.github.vlmlens.core.analysis.RunJournal;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,6 +24,8 @@ import java.util.Objects;
  * @param accuracy the fraction of videos answered correctly without steering
  * @param perLayer the flip rates per layer, in order
  * @param samples every sample's raw values
+ * @param provenance versions, model (weights fingerprint, dtype, device), configuration, seeds,
+ *     batch size and timestamps
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public record TemporalSteerResult(
@@ -35,7 +38,8 @@ public record TemporalSteerResult(
     int sampleCount,
     double accuracy,
     List<LayerFlips> perLayer,
-    List<Sample> samples) {
+    List<Sample> samples,
+    Provenance provenance) {
 
   /** Copies the lists. */
   public TemporalSteerResult {

@@ -11,12 +11,13 @@ import io.github.vlmlens.core.RunSpec;
 import io.github.vlmlens.core.Tokenization;
 import io.github.vlmlens.core.VlmInput;
 import io.github.vlmlens.core.analysis.Estimate;
+import io.github.vlmlens.core.analysis.ExperimentEngine;
+import io.github.vlmlens.core.analysis.ExperimentPlan;
+import io.github.vlmlens.core.analysis.Provenance;
 import io.github.vlmlens.core.analysis.RunJournal;
-import io.github.vlmlens.core.analysis.TaskProgress;
 import io.github.vlmlens.core.analysis.Vectors;
 import io.github.vlmlens.temporal.ids.TemporalIdResult;
 import io.github.vlmlens.temporal.internal.VideoInputs;
-import io.github.vlmlens.temporal.report.TemporalReport;
 import io.github.vlmlens.temporal.steer.TemporalSteerResult.LayerFlips;
 import io.github.vlmlens.temporal.steer.TemporalSteerResult.Sample;
 import io.github.vlmlens.temporal.steer.TemporalSteerResult.Steered;
@@ -27,6 +28,7 @@ import io.github.vlmlens.temporal.video.TemporalQuestion;
 import io.github.vlmlens.temporal.video.VideoSampler;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -47,14 +49,14 @@ import org.apache.commons.math3.random.Well19937c;
  * noise, with seeded bootstrap intervals.
  *
  * <p>With an output directory, each finished sample is journaled (an interrupted run resumes) and
- * the result and report are written there. Instances are immutable.
+ * the result is written there; the result carries its {@link Provenance}. Instances are immutable.
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class TemporalSteering {
   /** The default number of requests per batch. */
   public static final int DEFAULT_BATCH_SIZE = 16;
-  /** The journal's records file. */
-  public static final String SAMPLES_FILE = "samples.jsonl";
+  /** The experiment's kind in a run directory. */
+  public static final String EXPERIMENT = "temporal-steering";
 
   private final HookedVlm vlm;
   private final TemporalIdResult ids;
@@ -157,66 +159,102 @@ public final class TemporalSteering {
   }
 
   /**
-   * Runs the experiment; with an output directory, resumes from the samples journaled there and
-   * writes {@code result.json} and {@code report.html}.
+   * Runs the experiment through core's {@link ExperimentEngine}; with an output directory, resumes
+   * from the samples journaled there (the same numbers as an uninterrupted run; another model, IDs
+   * or config is refused) and writes {@code result.json}. The report is a separate step
+   * ({@link io.github.vlmlens.temporal.report.TemporalReport#writeAll}).
    *
    * @throws IllegalStateException when the directory holds another run
    */
   public TemporalSteerResult run(Path outDir) {
-    List<Integer> layers = layers();
-    AnswerForm form = VideoInputs.answerForm(vlm, config.answerForm());
-    String before = form.apply(TemporalQuestion.BEFORE);
-    String after = form.apply(TemporalQuestion.AFTER);
-    List<ObjectVideo> videos = videos();
-    List<VlmInput> inputs = new ArrayList<>();
-    List<int[]> positions = new ArrayList<>();
-    for (ObjectVideo v : videos) {
-      VlmInput in = VideoInputs.input(vlm, v);
-      List<String> words = v.question().objectWords();
-      Tokenization t = VideoInputs.checkedTokenization(vlm, in, words);
-      inputs.add(in);
-      positions.add(new int[] {t.lastSubToken(words.get(0)), t.lastSubToken(words.get(1))});
+    return ExperimentEngine.on(vlm).withBatchSize(batchSize).withProgressBar(progressBar).run(new Plan(), outDir);
+  }
+
+  /** One sample to run: a video, its input and its object words' positions. */
+  private record Unit(int index, String id, ObjectVideo video, VlmInput input, int[] positions) {}
+
+  /**
+   * The experiment as a plan of core's engine: one sample per video; each sends its own batches
+   * (one unsteered run, then the steered runs of every layer).
+   */
+  private final class Plan implements ExperimentPlan<Unit, Sample, TemporalSteerResult> {
+    private final List<Integer> layers = layers();
+    private final AnswerForm form = VideoInputs.answerForm(vlm, config.answerForm());
+    private final String before = form.apply(TemporalQuestion.BEFORE);
+    private final String after = form.apply(TemporalQuestion.AFTER);
+    private final List<Unit> units = new ArrayList<>();
+
+    Plan() {
+      List<ObjectVideo> videos = videos();
+      for (int i = 0; i < videos.size(); i++) {
+        ObjectVideo v = videos.get(i);
+        VlmInput in = VideoInputs.input(vlm, v);
+        List<String> words = v.question().objectWords();
+        Tokenization t = VideoInputs.checkedTokenization(vlm, in, words);
+        units.add(new Unit(i, String.format(Locale.ROOT, "steer-%04d", i), v, in,
+            new int[] {t.lastSubToken(words.get(0)), t.lastSubToken(words.get(1))}));
+      }
     }
-    String hash = RunJournal.hash("temporal-steer 2", ids.configHash(), layers, config, form);
-    RunJournal<Sample> journal = null;
-    List<Sample> samples = new ArrayList<>();
-    try {
-      if (outDir != null) {
-        journal = RunJournal.open(vlm, outDir, "temporal-steering", SAMPLES_FILE, hash,
-            Map.of("analysis", "temporal-steer", "model", vlm.name(), "ids", ids.configHash(), "config", config),
-            Sample.class);
-        samples.addAll(journal.done());
-        if (samples.size() > videos.size()) {
-          throw new IllegalStateException(outDir + " holds " + samples.size() + " samples but this run has "
-              + videos.size());
-        }
-        for (int i = 0; i < samples.size(); i++) {
-          if (!samples.get(i).fingerprint().equals(fingerprint(videos.get(i)))) {
-            throw new IllegalStateException(outDir + ": sample " + (i + 1) + " is '" + samples.get(i).id()
-                + "' of other videos; the samples changed, use another directory");
-          }
-        }
+
+    @Override
+    public String experiment() {
+      return EXPERIMENT;
+    }
+
+    @Override
+    public Object configuration() {
+      Map<String, Object> c = new LinkedHashMap<>();
+      c.put("config", config);
+      c.put("layers", layers);
+      c.put("answerForm", form);
+      c.put("idsConfigHash", ids.configHash());
+      c.put("idsModelFingerprint", ids.modelFingerprint());
+      return c;
+    }
+
+    @Override
+    public Map<String, Long> seeds() {
+      return Map.of("seed", config.seed(), "splitSeed", config.splitSeed());
+    }
+
+    @Override
+    public List<Unit> units() {
+      return units;
+    }
+
+    @Override
+    public String id(Unit u) {
+      return u.id();
+    }
+
+    @Override
+    public String fingerprint(Unit u) {
+      return TemporalSteering.fingerprint(u.video());
+    }
+
+    @Override
+    public Class<Sample> recordType() {
+      return Sample.class;
+    }
+
+    @Override
+    public boolean unitsShareBatches() {
+      return false;
+    }
+
+    @Override
+    public List<Sample> run(List<Unit> group) {
+      List<Sample> out = new ArrayList<>(group.size());
+      for (Unit u : group) {
+        out.add(runSample(u.index(), u.id(), u.video(), u.input(), u.positions(), layers, before, after));
       }
-      try (TaskProgress progress = TaskProgress.start(progressBar, "temporal steering on " + vlm.name(),
-          videos.size(), samples.size())) {
-        for (int i = samples.size(); i < videos.size(); i++) {
-          Sample s = runSample(i, videos.get(i), inputs.get(i), positions.get(i), layers, before, after);
-          if (journal != null) {
-            journal.append(s);
-          }
-          samples.add(s);
-          progress.step();
-        }
-      }
-      TemporalSteerResult result = aggregate(layers, hash, samples);
-      if (outDir != null) {
-        TemporalReport.writeAll(result, outDir);
-      }
-      return result;
-    } finally {
-      if (journal != null) {
-        journal.close();
-      }
+      return out;
+    }
+
+    @Override
+    public TemporalSteerResult aggregate(List<Sample> records, Provenance provenance) {
+      String hash = RunJournal.hash("temporal-steer 2", ids.configHash(), layers, config, form);
+      return TemporalSteering.this.aggregate(layers, hash, records, provenance);
     }
   }
 
@@ -225,7 +263,8 @@ public final class TemporalSteering {
   }
 
   private Sample runSample(
-      int index, ObjectVideo video, VlmInput input, int[] pos, List<Integer> layers, String before, String after) {
+      int index, String id, ObjectVideo video, VlmInput input, int[] pos, List<Integer> layers, String before,
+      String after) {
     RunSpec.Builder base = RunSpec.builder().readWords(before, after).logits(RunSpec.LogitsMode.NONE);
     if (config.scaling() == TemporalSteerConfig.Scaling.NORM_RELATIVE) {
       for (int l : layers) {
@@ -281,7 +320,6 @@ public final class TemporalSteering {
       steered.add(new Steered(layers.get(li), idRun.logProb(before) - idRun.logProb(after), noiseMargins,
           List.of(norms.get(li)[0], norms.get(li)[1])));
     }
-    String id = String.format(Locale.ROOT, "steer-%04d", index);
     return new Sample(id, fingerprint(video), video.question().correctAnswer().orElseThrow(),
         List.of(frames[0], frames[1]), margin, steered);
   }
@@ -300,7 +338,8 @@ public final class TemporalSteering {
     return margin * steeredMargin < 0;
   }
 
-  private TemporalSteerResult aggregate(List<Integer> layers, String hash, List<Sample> samples) {
+  private TemporalSteerResult aggregate(
+      List<Integer> layers, String hash, List<Sample> samples, Provenance provenance) {
     int correct = 0;
     for (Sample s : samples) {
       boolean saysBefore = s.margin() > 0;
@@ -331,6 +370,6 @@ public final class TemporalSteering {
           samples.isEmpty() ? Double.NaN : norm / samples.size()));
     }
     return new TemporalSteerResult(vlm.name(), vlm.numLayers(), ids.model(), layers, config, hash, samples.size(),
-        samples.isEmpty() ? Double.NaN : (double) correct / samples.size(), perLayer, samples);
+        samples.isEmpty() ? Double.NaN : (double) correct / samples.size(), perLayer, samples, provenance);
   }
 }

@@ -21,7 +21,7 @@ import java.util.Objects;
  * videos, builds {@link TemporalSwapSamples} (counterfactual = frames reversed), and runs core's
  * {@link SwapExperiment} on them: belief shift by layer and swap set, exclusions, bootstrap
  * intervals and the modality merging point, resumable from an output directory, which also gets
- * core's JSON and HTML report. Instances are immutable.
+ * core's JSON result. Instances are immutable.
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class TemporalSwap {
@@ -90,18 +90,14 @@ public final class TemporalSwap {
 
   /**
    * Runs the experiment; with an output directory, resumes from it and writes core's
-   * {@code result.json} and {@code report.html} there.
+   * {@code result.json} there. The report is a separate step ({@link SwapReport#writeAll}).
    *
    * @param outDir the output directory, or {@code null} for none
    */
   public SwapResult run(Path outDir) {
     SwapExperiment experiment =
         SwapExperiment.of(vlm, config.swap()).withBatchSize(batchSize).withProgressBar(progressBar);
-    SwapResult result = experiment.run(samples(), outDir);
-    if (outDir != null) {
-      SwapReport.writeAll(result, outDir);
-    }
-    return result;
+    return experiment.run(samples(), outDir);
   }
 
   /** The terminal summary of a result (core's). */

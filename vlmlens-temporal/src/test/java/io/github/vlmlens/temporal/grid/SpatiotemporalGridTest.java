@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.vlmlens.core.analysis.Vectors;
 import io.github.vlmlens.temporal.grid.GridResult.GridLayer;
+import io.github.vlmlens.temporal.report.TemporalReport;
 import io.github.vlmlens.temporal.testing.FakeVideoVlm;
 import io.github.vlmlens.temporal.video.ObjectVideo;
 import io.github.vlmlens.temporal.video.VideoSpec;
@@ -46,6 +47,7 @@ class SpatiotemporalGridTest {
       }
     }
     assertTrue(Double.isNaN(r.layer(0).x()[0][0]), "no code at the embeddings: no plane");
+    TemporalReport.writeAll(r, tmp);
     String html = Files.readString(tmp.resolve("report.html"));
     assertTrue(html.contains("projected ID grid, layer 3") || html.contains("projected grid at layer 3"));
     assertEquals(r.summary(), GridResult.read(tmp.resolve("result.json")).summary());

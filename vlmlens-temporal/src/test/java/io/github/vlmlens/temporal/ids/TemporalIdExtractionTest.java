@@ -1,12 +1,16 @@
 package io.github.vlmlens.temporal.ids;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.vlmlens.core.analysis.ExperimentEngine;
 import io.github.vlmlens.core.analysis.Vectors;
 import io.github.vlmlens.temporal.ids.TemporalIdResult.LayerIds;
+import io.github.vlmlens.temporal.report.TemporalReport;
 import io.github.vlmlens.temporal.testing.FakeVideoVlm;
+import io.github.vlmlens.temporal.testing.KilledRuns;
 import io.github.vlmlens.temporal.video.ObjectVideo;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,10 +105,14 @@ class TemporalIdExtractionTest {
     TemporalIdConfig small = TemporalIdConfig.builder().pairs(CONFIG.pairs().subList(0, 2)).positionsPerFrame(1)
         .layers(1, 2).shuffles(2).build();
     TemporalIdResult first = TemporalIdExtraction.of(vlm, small).withProgressBar(false).withBatchSize(5).run(tmp);
-    assertTrue(Files.exists(tmp.resolve("captures.jsonl")));
-    assertTrue(Files.readString(tmp.resolve("report.html")).contains("data:image/png;base64,"));
+    assertTrue(Files.exists(tmp.resolve(ExperimentEngine.JOURNAL_FILE)));
+    assertEquals("temporal-ids", first.provenance().experiment());
+    assertEquals(5, first.provenance().batchSize());
+    assertFalse(Files.exists(tmp.resolve(TemporalReport.HTML_FILE)), "the analysis renders nothing");
+    TemporalReport.writeAll(first, tmp);
+    assertTrue(Files.readString(tmp.resolve(TemporalReport.HTML_FILE)).contains("data:image/png;base64,"));
     int runs = vlm.runs.get();
-    TemporalIdResult again = TemporalIdExtraction.of(vlm, small).withProgressBar(false).run(tmp);
+    TemporalIdResult again = TemporalIdExtraction.of(vlm, small).withProgressBar(false).withBatchSize(5).run(tmp);
     assertEquals(runs, vlm.runs.get(), "resumed from the journal, nothing rerun");
     assertEquals(first.summary(), again.summary());
 
@@ -122,6 +130,30 @@ class TemporalIdExtractionTest {
         () -> TemporalIdExtraction.of(vlm, TemporalIdConfig.builder().pairs(small.pairs()).positionsPerFrame(1)
             .layers(1, 2, 3).build()).withProgressBar(false).run(tmp));
     assertTrue(e.getMessage().contains(tmp.toString()), e.getMessage());
+  }
+
+  @Test
+  void killedAnywhereAndResumedTheResultIsIdenticalExceptTimestamps(@TempDir Path tmp) throws Exception {
+    TemporalIdConfig small = TemporalIdConfig.builder().pairs(CONFIG.pairs().subList(0, 2)).positionsPerFrame(1)
+        .layers(1, 3).shuffles(3).build();
+    Path whole = tmp.resolve("whole");
+    TemporalIdExtraction.of(FakeVideoVlm.standard(), small).withProgressBar(false).withBatchSize(6).run(whole);
+    String expected = KilledRuns.untimedResult(whole);
+    int n = (int) Files.lines(whole.resolve(ExperimentEngine.JOURNAL_FILE)).count();
+    for (int kept : new int[] {0, 5, 6, 7, n - 1}) {
+      Path dir = KilledRuns.killedCopy(whole, tmp.resolve("killed" + kept), kept);
+      FakeVideoVlm vlm = FakeVideoVlm.standard();
+      TemporalIdExtraction.of(vlm, small).withProgressBar(false).withBatchSize(6).run(dir);
+      assertEquals(n - kept / 6 * 6, vlm.runs.get(), "the group holding the kill point runs again");
+      assertEquals(expected, KilledRuns.untimedResult(dir), "killed after " + kept);
+    }
+    // Another model (same name, other weights) is refused.
+    FakeVideoVlm other = FakeVideoVlm.standard();
+    other.fingerprint = "0123456789abcdef";
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> TemporalIdExtraction.of(other, small).withProgressBar(false).withBatchSize(6).run(whole));
+    assertTrue(e.getMessage().contains("mix two models"), e.getMessage());
+    assertEquals(0, other.runs.get());
   }
 
   @Test

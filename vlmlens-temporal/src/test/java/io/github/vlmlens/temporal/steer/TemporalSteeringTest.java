@@ -13,10 +13,12 @@ import io.github.vlmlens.core.analysis.Vectors;
 import io.github.vlmlens.temporal.ids.TemporalIdConfig;
 import io.github.vlmlens.temporal.ids.TemporalIdExtraction;
 import io.github.vlmlens.temporal.ids.TemporalIdResult;
+import io.github.vlmlens.temporal.report.TemporalReport;
 import io.github.vlmlens.temporal.steer.TemporalSteerResult.LayerFlips;
 import io.github.vlmlens.temporal.steer.TemporalSteerResult.Sample;
 import io.github.vlmlens.temporal.steer.TemporalSteerResult.Steered;
 import io.github.vlmlens.temporal.testing.FakeVideoVlm;
+import io.github.vlmlens.temporal.testing.KilledRuns;
 import io.github.vlmlens.temporal.video.ObjectVideo;
 import io.github.vlmlens.temporal.video.VideoSpec;
 import java.nio.file.Files;
@@ -97,11 +99,31 @@ class TemporalSteeringTest {
     TemporalSteerConfig c = config().samples(6).layers(1, 3).build();
     TemporalSteerResult first = TemporalSteering.of(vlm, ids, c).withProgressBar(false).run(tmp);
     int runs = vlm.runs.get();
+    String json = KilledRuns.untimedResult(tmp);
     TemporalSteerResult again = TemporalSteering.of(vlm, ids, c).withProgressBar(false).run(tmp);
     assertEquals(runs, vlm.runs.get());
-    assertEquals(first, again);
-    assertEquals(first, TemporalSteerResult.read(tmp.resolve("result.json")));
+    assertEquals(first.perLayer(), again.perLayer());
+    assertEquals(first.samples(), again.samples());
+    assertEquals(json, KilledRuns.untimedResult(tmp));
+    assertEquals(again, TemporalSteerResult.read(tmp.resolve("result.json")));
+    assertEquals("temporal-steering", first.provenance().experiment());
+    assertEquals(ids.configHash(), first.provenance().configuration().get("idsConfigHash"));
+    TemporalReport.writeAll(first, tmp);
     assertTrue(Files.readString(tmp.resolve("report.html")).contains("% beliefs flipped"));
+
+    // Killed after any sample: only the samples not journaled run again, to the same result.
+    for (int kept : new int[] {0, 2, 5}) {
+      Path dir = KilledRuns.killedCopy(tmp, tmp.resolve("killed" + kept), kept);
+      FakeVideoVlm m = FakeVideoVlm.standard();
+      TemporalSteering.of(m, ids, c).withProgressBar(false).run(dir);
+      assertEquals(runs * (6 - kept) / 6, m.runs.get(), "killed after " + kept);
+      assertEquals(json, KilledRuns.untimedResult(dir), "killed after " + kept);
+    }
+    FakeVideoVlm other = FakeVideoVlm.standard();
+    other.fingerprint = "0123456789abcdef";
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> TemporalSteering.of(other, ids, c, true).withProgressBar(false).run(tmp));
+    assertTrue(e.getMessage().contains("mix two models"), e.getMessage());
   }
 
   @Test
@@ -117,7 +139,7 @@ class TemporalSteeringTest {
   /** {@code ids} as if extracted from a model with another (or no) weights fingerprint. */
   private static TemporalIdResult from(String fingerprint) {
     return new TemporalIdResult(ids.model(), ids.numLayers(), ids.layers(), ids.config(), ids.configHash(),
-        ids.sampleCount(), ids.frames(), ids.perLayer(), fingerprint, null, null);
+        ids.sampleCount(), ids.frames(), ids.perLayer(), fingerprint, null, null, ids.provenance());
   }
 
   @Test

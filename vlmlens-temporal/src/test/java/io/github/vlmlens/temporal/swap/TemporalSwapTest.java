@@ -1,6 +1,7 @@
 package io.github.vlmlens.temporal.swap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,7 @@ import io.github.vlmlens.core.analysis.SwapConfig;
 import io.github.vlmlens.core.analysis.SwapResult;
 import io.github.vlmlens.core.analysis.SwapSample;
 import io.github.vlmlens.core.analysis.SwapSet;
+import io.github.vlmlens.core.report.SwapReport;
 import io.github.vlmlens.temporal.testing.FakeVideoVlm;
 import io.github.vlmlens.temporal.video.AnswerForm;
 import io.github.vlmlens.temporal.video.ObjectVideo;
@@ -78,6 +80,8 @@ class TemporalSwapTest {
     Path dir = tmp.resolve("swap");
     SwapResult first = swap.run(dir);
     assertTrue(Files.exists(dir.resolve("result.json")));
+    assertFalse(Files.exists(dir.resolve("report.html")), "the analysis renders nothing");
+    SwapReport.writeAll(first, dir);
     assertTrue(Files.readString(dir.resolve("report.html")).contains("<img"));
     int runs = vlm.runs.get();
     SwapResult again = swap.run(dir);

@@ -93,6 +93,8 @@ public final class FakeVideoVlm implements HookedVlm {
   private final boolean mergeFrames;
   private final Map<String, RgbImage> sceneRenders = new HashMap<>();
   public final AtomicInteger runs = new AtomicInteger();
+  /** The weights fingerprint {@link #info()} reports, or {@code null} for the planted code's. */
+  public String fingerprint;
 
   private FakeVideoVlm(int numLayers, double beta, double columnScale, boolean lowercaseOnly, boolean mergeFrames) {
     this.numLayers = numLayers;
@@ -136,11 +138,11 @@ public final class FakeVideoVlm implements HookedVlm {
     return "fake-video";
   }
 
-  /** A weights fingerprint of the planted code: depth, gain and column scale. */
+  /** A weights fingerprint: {@link #fingerprint}, or one of the planted code (depth, gain, column scale). */
   @Override
   public io.github.vlmlens.core.ModelInfo info() {
-    return io.github.vlmlens.core.ModelInfo.unknown(name())
-        .withFingerprint("fake-video-" + numLayers + "-" + beta + "-" + columnScale);
+    return io.github.vlmlens.core.ModelInfo.unknown(name()).withFingerprint(
+        fingerprint != null ? fingerprint : "fake-video-" + numLayers + "-" + beta + "-" + columnScale);
   }
 
   @Override
