@@ -103,7 +103,10 @@ class LlavaTokenizerTest {
       assertEquals(5, possessive.firstToken());
       assertEquals(7, possessive.lastToken());
       assertEquals(prompt.indexOf("dog's"), possessive.charStart());
-      assertEquals(3, t.word("caf\u00e9").lastToken());
+      // "café" is all <unk>: its span is found (position 3), but reading it as a word is refused.
+      assertEquals(3, t.words().get(0).lastToken());
+      IllegalArgumentException cafe = assertThrows(IllegalArgumentException.class, () -> t.word("caf\u00e9"));
+      assertTrue(cafe.getMessage().contains("not in the tokenizer's vocabulary"), cafe.getMessage());
       // An answer word outside the vocabulary is one token, the unknown one: refused, not read out.
       IllegalArgumentException unknown =
           assertThrows(IllegalArgumentException.class, () -> tok.singleTokenId("Before"));
