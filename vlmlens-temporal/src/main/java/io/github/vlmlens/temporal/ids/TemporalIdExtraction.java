@@ -6,7 +6,6 @@ import io.github.vlmlens.core.analysis.ExperimentEngine;
 import io.github.vlmlens.core.analysis.Provenance;
 import io.github.vlmlens.core.analysis.RunJournal;
 import io.github.vlmlens.core.analysis.Vectors;
-import io.github.vlmlens.temporal.internal.TimeAxes;
 import io.github.vlmlens.temporal.internal.VideoInputs;
 import io.github.vlmlens.temporal.internal.WordCaptures;
 import io.github.vlmlens.temporal.video.ObjectVideo;

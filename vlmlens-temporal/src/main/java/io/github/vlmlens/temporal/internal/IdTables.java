@@ -131,4 +131,23 @@ public final class IdTables {
     }
     return out;
   }
+
+  /** Each sample's fold unit: its pair, or its anchor frame when every sample has one pair. */
+  public static int[] foldUnits(int[] pair, int[] anchor) {
+    boolean onePair = java.util.Arrays.stream(pair).distinct().count() < 2;
+    return onePair ? anchor.clone() : pair.clone();
+  }
+
+  /** The mean, ignoring NaNs; NaN when all are. */
+  public static double mean(double[] v) {
+    double s = 0;
+    int n = 0;
+    for (double x : v) {
+      if (!Double.isNaN(x)) {
+        s += x;
+        n++;
+      }
+    }
+    return n == 0 ? Double.NaN : s / n;
+  }
 }

@@ -18,7 +18,6 @@ import io.github.vlmlens.core.analysis.ExperimentPlan;
 import io.github.vlmlens.core.analysis.Provenance;
 import io.github.vlmlens.core.analysis.Vectors;
 import io.github.vlmlens.temporal.ids.TemporalIdResult;
-import io.github.vlmlens.temporal.internal.FlipRates;
 import io.github.vlmlens.temporal.internal.VideoInputs;
 import io.github.vlmlens.temporal.real.RealVideoSteerResult.Sample;
 import io.github.vlmlens.temporal.steer.TemporalSteerConfig.Scaling;

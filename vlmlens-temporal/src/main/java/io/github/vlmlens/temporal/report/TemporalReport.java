@@ -4,7 +4,6 @@ import io.github.vlmlens.core.API;
 import io.github.vlmlens.core.analysis.RunJournal;
 import io.github.vlmlens.temporal.grid.GridResult;
 import io.github.vlmlens.temporal.ids.TemporalIdResult;
-import io.github.vlmlens.temporal.internal.ReportPages;
 import io.github.vlmlens.temporal.steer.TemporalSteerResult;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

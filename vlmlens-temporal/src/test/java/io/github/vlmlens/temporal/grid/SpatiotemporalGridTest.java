@@ -64,8 +64,8 @@ class SpatiotemporalGridTest {
         table[c][f] = Vectors.add(Vectors.scale(a, c), Vectors.scale(b, f));
       }
     }
-    double[] h = io.github.vlmlens.temporal.internal.GridAxes.spatialAxis(table);
-    double[] t = io.github.vlmlens.temporal.internal.GridAxes.temporalAxis(table);
+    double[] h = GridAxes.spatialAxis(table);
+    double[] t = GridAxes.temporalAxis(table);
     for (int d = 0; d < 3; d++) {
       assertEquals(5.0 / 3 * a[d], h[d], 1e-12);
       assertEquals(3.0 * b[d], t[d], 1e-12);

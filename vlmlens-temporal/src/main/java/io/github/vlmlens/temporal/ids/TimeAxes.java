@@ -1,10 +1,11 @@
-package io.github.vlmlens.temporal.internal;
+package io.github.vlmlens.temporal.ids;
 
 import io.github.vlmlens.core.analysis.HeldOutLinearity;
 import io.github.vlmlens.core.analysis.Linearity;
 import io.github.vlmlens.core.analysis.Vectors;
 import io.github.vlmlens.temporal.ids.TemporalIdResult.AxisFit;
 import io.github.vlmlens.temporal.ids.TemporalIdResult.LayerIds;
+import io.github.vlmlens.temporal.internal.IdTables;
 import java.util.Random;
 
 /**
@@ -13,7 +14,7 @@ import java.util.Random;
  * the axis refitted on training folds of pairs, or of anchor frames when there is one pair,
  * judged on the held-out IDs' frame order).
  */
-public final class TimeAxes {
+final class TimeAxes {
   private TimeAxes() {}
 
   /** The two axes of a set of IDs: [ordered-difference (raw), principal (unit, oriented)]; zeros when undefined. */
@@ -43,7 +44,7 @@ public final class TimeAxes {
    * @param permutations the number of relabellings of the permutation test
    * @param seed the baseline's seed (mixed with the layer)
    */
-  public static LayerIds analyse(
+  static LayerIds analyse(
       int layer, double[][] acts, int[] pair, int[] anchor, int[] frame, int frames, int shuffles, int permutations,
       long seed) {
     double[][] centred = IdTables.centre(acts, pair, anchor);
@@ -65,7 +66,7 @@ public final class TimeAxes {
       }
     }
     HeldOutLinearity heldOut = HeldOutLinearity.of(
-        centred, frame, frames, foldUnits(pair, anchor), HeldOutLinearity.DEFAULT_FOLDS, seed);
+        centred, frame, frames, IdTables.foldUnits(pair, anchor), HeldOutLinearity.DEFAULT_FOLDS, seed);
     double[][] frameCoordinates = column(IdTables.indexes(frames));
     AxisFit[] fits = new AxisFit[2];
     for (int a = 0; a < 2; a++) {
@@ -78,20 +79,14 @@ public final class TimeAxes {
       fits[a] = new AxisFit(
           r2(IdTables.indexes(frames), coords),
           r2(sampleFrames, IdTables.coordinates(centred, u)),
-          mean(shuffledMeans[a]),
-          mean(shuffledSamples[a]),
+          IdTables.mean(shuffledMeans[a]),
+          IdTables.mean(shuffledSamples[a]),
           zero ? Double.NaN : Vectors.explainedVariance(ids, new double[][] {u}),
           coords, cv.cvR2(), cv.pValue(), cv.permutedMean(), cv.folds(), Double.NaN);
     }
     double cos = Vectors.cosine(axes[0], axes[1]);
     return new LayerIds(
         layer, IdTables.toFloat(ids), Vectors.toFloat(axes[0]), Vectors.toFloat(axes[1]), cos, fits[0], fits[1]);
-  }
-
-  /** Each sample's fold unit: its pair, or its anchor frame when every sample has one pair. */
-  public static int[] foldUnits(int[] pair, int[] anchor) {
-    boolean onePair = java.util.Arrays.stream(pair).distinct().count() < 2;
-    return onePair ? anchor.clone() : pair.clone();
   }
 
   /** {@code v} as a one-row direction, unit length, or {@code null} when it is zero. */
@@ -116,18 +111,5 @@ public final class TimeAxes {
 
   static double r2(double[] x, double[] y) {
     return Linearity.rSquared(x, y);
-  }
-
-  /** The mean, ignoring NaNs; NaN when all are. */
-  static double mean(double[] v) {
-    double s = 0;
-    int n = 0;
-    for (double x : v) {
-      if (!Double.isNaN(x)) {
-        s += x;
-        n++;
-      }
-    }
-    return n == 0 ? Double.NaN : s / n;
   }
 }

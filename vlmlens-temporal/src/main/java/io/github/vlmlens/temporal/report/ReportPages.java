@@ -1,4 +1,4 @@
-package io.github.vlmlens.temporal.internal;
+package io.github.vlmlens.temporal.report;
 
 import io.github.vlmlens.core.analysis.Estimate;
 import io.github.vlmlens.core.report.HtmlPage;
@@ -7,7 +7,9 @@ import io.github.vlmlens.temporal.grid.GridResult.GridLayer;
 import io.github.vlmlens.temporal.ids.TemporalIdResult;
 import io.github.vlmlens.temporal.ids.TemporalIdResult.AxisFit;
 import io.github.vlmlens.temporal.ids.TemporalIdResult.LayerIds;
+import io.github.vlmlens.temporal.internal.Charts;
 import io.github.vlmlens.temporal.internal.Charts.Series;
+import io.github.vlmlens.temporal.internal.IdTables;
 import io.github.vlmlens.temporal.steer.TemporalSteerResult;
 import io.github.vlmlens.temporal.steer.TemporalSteerResult.LayerFlips;
 import java.util.ArrayList;
@@ -16,11 +18,11 @@ import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 
 /** The HTML pages of the temporal results. */
-public final class ReportPages {
+final class ReportPages {
   private ReportPages() {}
 
   /** The temporal-ID page. */
-  public static String ids(TemporalIdResult r) {
+  static String ids(TemporalIdResult r) {
     HtmlPage h = HtmlPage.titled("Temporal IDs on " + r.model());
     h.paragraph("Model " + r.model() + " with " + r.numLayers() + " decoder blocks; layer 0 is the embedding output,"
         + " layer L the output of block L (lm.L.resid_post), read at the subject word's last sub-token. "
@@ -66,7 +68,7 @@ public final class ReportPages {
   }
 
   /** The steering page. */
-  public static String steer(TemporalSteerResult r) {
+  static String steer(TemporalSteerResult r) {
     HtmlPage h = HtmlPage.titled("Temporal steering on " + r.model());
     h.paragraph(r.sampleCount() + " object-order videos; unsteered accuracy " + fmt(r.accuracy())
         + ". Both object words are moved to their mirrored frames: o's word gets TID_L(F-1-f) - TID_L(f)"
@@ -93,7 +95,7 @@ public final class ReportPages {
   }
 
   /** The spatiotemporal-grid page. */
-  public static String grid(GridResult r) {
+  static String grid(GridResult r) {
     HtmlPage h = HtmlPage.titled("Spatiotemporal grid on " + r.model());
     h.paragraph(r.sampleCount() + " videos: the subject in each of " + r.config().columns() + " columns and each frame"
         + " but the anchor's, pairs " + r.config().pairs() + ". Spatial axis 1/(F C(m,2)) sum_f sum_{c1>c2}"

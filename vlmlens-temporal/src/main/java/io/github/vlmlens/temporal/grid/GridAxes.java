@@ -1,10 +1,11 @@
-package io.github.vlmlens.temporal.internal;
+package io.github.vlmlens.temporal.grid;
 
 import io.github.vlmlens.core.analysis.HeldOutLinearity;
 import io.github.vlmlens.core.analysis.Linearity;
 import io.github.vlmlens.core.analysis.Vectors;
 import io.github.vlmlens.temporal.grid.GridResult.Fit;
 import io.github.vlmlens.temporal.grid.GridResult.GridLayer;
+import io.github.vlmlens.temporal.internal.IdTables;
 import java.util.Random;
 
 /**
@@ -13,7 +14,7 @@ import java.util.Random;
  * their plane refitted on training folds of pairs, or of anchor frames with one pair; x judged
  * against the held-out IDs' columns, y against their frames).
  */
-public final class GridAxes {
+final class GridAxes {
   private GridAxes() {}
 
   /**
@@ -24,7 +25,7 @@ public final class GridAxes {
    * @param anchor each sample's anchor frame
    * @param label each sample's cell label
    */
-  public static GridLayer analyse(
+  static GridLayer analyse(
       int layer, double[][] acts, int[] pair, int[] anchor, int[] label, int columns, int frames, int shuffles,
       int permutations, long seed) {
     double[][] centred = IdTables.centre(acts, pair, anchor);
@@ -40,7 +41,7 @@ public final class GridAxes {
       sh[3][k] = b.r2[3];
     }
     HeldOutLinearity heldOut = HeldOutLinearity.of(
-        centred, label, columns * frames, TimeAxes.foldUnits(pair, anchor), HeldOutLinearity.DEFAULT_FOLDS, seed);
+        centred, label, columns * frames, IdTables.foldUnits(pair, anchor), HeldOutLinearity.DEFAULT_FOLDS, seed);
     HeldOutLinearity.Result[] cv = new HeldOutLinearity.Result[2];
     for (int k = 0; k < 2; k++) {
       int row = k;
@@ -52,9 +53,9 @@ public final class GridAxes {
     }
     return new GridLayer(
         layer, Vectors.toFloat(s.h), Vectors.toFloat(s.t), Vectors.cosine(s.h, s.t), s.x, s.y,
-        new Fit(s.r2[0], s.r2[1], TimeAxes.mean(sh[0]), TimeAxes.mean(sh[1]), cv[0].cvR2(), cv[0].pValue(),
+        new Fit(s.r2[0], s.r2[1], IdTables.mean(sh[0]), IdTables.mean(sh[1]), cv[0].cvR2(), cv[0].pValue(),
             cv[0].permutedMean(), cv[0].folds(), Double.NaN),
-        new Fit(s.r2[2], s.r2[3], TimeAxes.mean(sh[2]), TimeAxes.mean(sh[3]), cv[1].cvR2(), cv[1].pValue(),
+        new Fit(s.r2[2], s.r2[3], IdTables.mean(sh[2]), IdTables.mean(sh[3]), cv[1].cvR2(), cv[1].pValue(),
             cv[1].permutedMean(), cv[1].folds(), Double.NaN));
   }
 
@@ -79,7 +80,7 @@ public final class GridAxes {
   }
 
   /** The paper's axis over columns within each frame, averaged over frames. */
-  public static double[] spatialAxis(double[][][] table) {
+  static double[] spatialAxis(double[][][] table) {
     int columns = table.length;
     int frames = table[0].length;
     double[] sum = new double[table[0][0].length];
@@ -94,7 +95,7 @@ public final class GridAxes {
   }
 
   /** The paper's axis over frames within each column, averaged over columns. */
-  public static double[] temporalAxis(double[][][] table) {
+  static double[] temporalAxis(double[][][] table) {
     double[] sum = new double[table[0][0].length];
     for (double[][] column : table) {
       sum = Vectors.add(sum, Vectors.orderedDifferenceMean(column));

@@ -1,4 +1,4 @@
-package io.github.vlmlens.temporal.internal;
+package io.github.vlmlens.temporal.real;
 
 import io.github.vlmlens.core.analysis.Estimate;
 import io.github.vlmlens.temporal.steer.TemporalSteerResult.LayerFlips;
@@ -10,11 +10,11 @@ import java.util.List;
  * The flip rates of a steering experiment by layer: a belief flips when the steered margin has
  * the strictly opposite sign of the unsteered one (a zero margin never counts as flipped).
  */
-public final class FlipRates {
+final class FlipRates {
   private FlipRates() {}
 
   /** Whether a steered margin flipped the unsteered belief (strict sign change). */
-  public static boolean flipped(double margin, double steeredMargin) {
+  static boolean flipped(double margin, double steeredMargin) {
     return margin * steeredMargin < 0;
   }
 
@@ -26,7 +26,7 @@ public final class FlipRates {
    * @param margins each sample's unsteered margin
    * @param steered each sample's steered runs, one per layer in {@code layers}' order
    */
-  public static List<LayerFlips> perLayer(List<Integer> layers, List<Double> margins, List<List<Steered>> steered,
+  static List<LayerFlips> perLayer(List<Integer> layers, List<Double> margins, List<List<Steered>> steered,
       int resamples, double confidence, long seed) {
     int n = margins.size();
     List<LayerFlips> out = new ArrayList<>();
