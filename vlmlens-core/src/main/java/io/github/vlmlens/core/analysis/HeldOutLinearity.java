@@ -312,11 +312,16 @@ public final class HeldOutLinearity {
 
     /** The random-initialised model's cross-validated {@code R^2}, NaN when none was run. */
     double randomInitCvR2();
+
+    /** The number of folds; 0 in results written before the cross-validation existed. */
+    int cvFolds();
   }
 
   /**
    * {@link #verdict(List, double[], double[], double[], String)} over figures, layer by layer:
    * against the random-init baseline when {@code randomInit}, else against the relabellings' mean.
+   * Figures with no folds (results read from files written before the cross-validation existed)
+   * count as not computed.
    */
   public static Verdict verdict(List<Integer> layers, List<? extends Figures> figures, boolean randomInit) {
     double[] cv = new double[figures.size()];
@@ -324,7 +329,7 @@ public final class HeldOutLinearity {
     double[] base = new double[cv.length];
     for (int i = 0; i < cv.length; i++) {
       Figures f = figures.get(i);
-      cv[i] = f.cvR2();
+      cv[i] = f.cvFolds() > 0 ? f.cvR2() : Double.NaN;
       p[i] = f.cvPValue();
       base[i] = randomInit ? f.randomInitCvR2() : f.cvPermutedMean();
     }

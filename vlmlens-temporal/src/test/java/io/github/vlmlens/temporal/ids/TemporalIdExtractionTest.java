@@ -71,6 +71,25 @@ class TemporalIdExtractionTest {
   }
 
   @Test
+  void aRandomInitBaselineAsGoodAsTheModelLeavesNoLayerShownLinear() {
+    assertTrue(result.linearity().layer() >= 1, result.linearity().text());
+    IllegalArgumentException same = assertThrows(IllegalArgumentException.class,
+        () -> result.withRandomInitBaseline(result));
+    assertTrue(same.getMessage().contains("were not redrawn"), same.getMessage());
+    // A "random-init" model with exactly the trained figures: nothing beats it.
+    TemporalIdResult twin = new TemporalIdResult(result.model() + " twin", result.numLayers(), result.layers(),
+        result.config(), result.configHash(), result.sampleCount(), result.frames(), result.perLayer(),
+        "other-weights", null, null, result.provenance());
+    TemporalIdResult merged = result.withRandomInitBaseline(twin);
+    assertEquals("other-weights", merged.randomInit().modelFingerprint());
+    assertEquals(result.layer(2).principal().cvR2(), merged.layer(2).principal().randomInitCvR2(), 0);
+    assertEquals(-1, merged.linearity().layer());
+    assertTrue(merged.linearity().text().startsWith("No layer is shown to be linear")
+        && merged.linearity().text().contains("does not beat the random-init baseline"), merged.linearity().text());
+    assertTrue(merged.summary().contains("No layer is shown to be linear"), merged.summary());
+  }
+
+  @Test
   void theOrderedDifferenceAxisMatchesItsDefinition() {
     LayerIds l = result.layer(2);
     double[][] ids = result.ids(2);
