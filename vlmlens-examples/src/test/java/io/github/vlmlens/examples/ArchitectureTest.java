@@ -161,13 +161,20 @@ class ArchitectureTest {
   }
 
   /**
-   * No cycles between any two packages (every package its own slice). Cycles that remain are frozen
-   * in {@code src/test/resources/archunit-store} (see {@code archunit.properties}): a new one fails
-   * the build, and one that is removed leaves the store.
+   * No cycles between any two packages (every package its own slice), checked module by module
+   * (Maven already forbids cycles between modules, and ArchUnit's cycle search over the whole graph
+   * missed cycles that it finds in one module's). Cycles that remain are frozen in
+   * {@code src/test/resources/archunit-store} (see {@code archunit.properties}): a new one fails the
+   * build, and one that is removed leaves the store.
    */
   @Test
   void noCyclesBetweenPackages() {
-    FreezingArchRule.freeze(slices().matching(ROOT + ".(**)").should().beFreeOfCycles()).check(classes);
+    for (String m : List.of("core", "hooks", "spatial", "temporal", "tiny", "examples")) {
+      FreezingArchRule.freeze(
+              slices().matching(ROOT + ".(**)").should().beFreeOfCycles()
+                  .as("no cycles between the packages of " + ROOT + "." + m))
+          .check(classes.that(JavaClass.Predicates.resideInAPackage(ROOT + "." + m + "..")));
+    }
   }
 
   @Test

@@ -2,7 +2,6 @@ package io.github.vlmlens.core.analysis;
 
 import io.github.vlmlens.core.API;
 import io.github.vlmlens.core.analysis.SwapResult.LayerStats;
-import io.github.vlmlens.core.analysis.internal.ShiftStats;
 import java.util.Locale;
 
 /**

@@ -4,8 +4,6 @@ import io.github.vlmlens.core.API;
 import io.github.vlmlens.core.HookedVlm;
 import io.github.vlmlens.core.RunRequest;
 import io.github.vlmlens.core.RunSpec;
-import io.github.vlmlens.core.analysis.internal.Aggregator;
-import io.github.vlmlens.core.analysis.internal.SwapEngine;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.vlmlens.core.Tokenization;
 import io.github.vlmlens.core.VlmInput;
-import io.github.vlmlens.core.analysis.internal.SwapPositions;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -5,7 +5,6 @@ import io.github.vlmlens.core.HookedVlm;
 import io.github.vlmlens.core.analysis.ExperimentEngine;
 import io.github.vlmlens.spatial.ids.SpatialIds;
 import io.github.vlmlens.spatial.scene.ObjectLibrary;
-import io.github.vlmlens.spatial.steer.internal.SteeringPlan;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;

@@ -2,7 +2,6 @@ package io.github.vlmlens.spatial.steer;
 
 import io.github.vlmlens.core.API;
 import io.github.vlmlens.core.analysis.RunJournal;
-import io.github.vlmlens.spatial.steer.internal.SteerText;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Objects;

@@ -23,7 +23,6 @@ import io.github.vlmlens.spatial.real.RealSteeringResult;
 import io.github.vlmlens.spatial.real.Relation;
 import io.github.vlmlens.spatial.scene.GridCell;
 import io.github.vlmlens.spatial.scene.QuestionAxis;
-import io.github.vlmlens.spatial.steer.ScaleMode;
 import io.github.vlmlens.spatial.steer.internal.SteeringVectors;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -134,9 +133,9 @@ public final class SteerPlan extends SamplePlan<RealSteeringResult.Sample, RealS
         double nS = Vectors.norm(Vectors.of(cache.vector(hp, px[0])));
         double nO = Vectors.norm(Vectors.of(cache.vector(hp, px[1])));
         double[] vS = SteeringVectors.scaled(
-            SteeringVectors.push(ids, l, cells.get(k)[0], axis, subjectToEnd), ScaleMode.NORM_RELATIVE, config.steerScale(), nS);
+            SteeringVectors.push(ids, l, cells.get(k)[0], axis, subjectToEnd), true, config.steerScale(), nS);
         double[] vO = SteeringVectors.scaled(
-            SteeringVectors.push(ids, l, cells.get(k)[1], axis, !subjectToEnd), ScaleMode.NORM_RELATIVE, config.steerScale(), nO);
+            SteeringVectors.push(ids, l, cells.get(k)[1], axis, !subjectToEnd), true, config.steerScale(), nO);
         double[] zS = SteeringVectors.noise(vlm.hiddenSize(), Vectors.norm(vS), config.seed(), s.id(), l, 0);
         double[] zO = SteeringVectors.noise(vlm.hiddenSize(), Vectors.norm(vO), config.seed(), s.id(), l, 1);
         Intervention[] iv = {

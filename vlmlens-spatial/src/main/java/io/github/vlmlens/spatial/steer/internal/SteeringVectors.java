@@ -5,7 +5,6 @@ import io.github.vlmlens.spatial.ids.SpatialIds;
 import io.github.vlmlens.spatial.scene.GridCell;
 import io.github.vlmlens.spatial.scene.QuestionAxis;
 import io.github.vlmlens.spatial.scene.internal.Seeds;
-import io.github.vlmlens.spatial.steer.ScaleMode;
 import org.apache.commons.math3.random.Well19937c;
 
 /**
@@ -44,12 +43,11 @@ public final class SteeringVectors {
   }
 
   /**
-   * The vector added for a direction: {@code scale * d} ({@link ScaleMode#ABSOLUTE}) or {@code d}
-   * rescaled to {@code scale * activationNorm} ({@link ScaleMode#NORM_RELATIVE}; a zero direction
-   * stays zero).
+   * The vector added for a direction: {@code scale * d} (absolute), or {@code d} rescaled to
+   * {@code scale * activationNorm} (norm-relative; a zero direction stays zero).
    */
-  public static double[] scaled(double[] direction, ScaleMode mode, double scale, double activationNorm) {
-    if (mode == ScaleMode.ABSOLUTE) {
+  public static double[] scaled(double[] direction, boolean normRelative, double scale, double activationNorm) {
+    if (!normRelative) {
       return Vectors.scale(direction, scale);
     }
     double n = Vectors.norm(direction);

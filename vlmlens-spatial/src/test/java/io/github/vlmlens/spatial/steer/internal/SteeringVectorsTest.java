@@ -3,16 +3,13 @@ package io.github.vlmlens.spatial.steer.internal;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.vlmlens.core.analysis.Vectors;
 import io.github.vlmlens.spatial.ids.SpatialIds;
 import io.github.vlmlens.spatial.scene.GridCell;
 import io.github.vlmlens.spatial.scene.GridSpec;
 import io.github.vlmlens.spatial.scene.QuestionAxis;
-import io.github.vlmlens.spatial.steer.ScaleMode;
 import io.github.vlmlens.spatial.steer.SteerConfig;
-import io.github.vlmlens.spatial.steer.SteeringResult.Sample;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -31,18 +28,18 @@ class SteeringVectorsTest {
   @Test
   void alphaZeroAddsNothing() {
     double[] d = {1, -2, 3};
-    assertArrayEquals(new double[3], SteeringVectors.scaled(d, ScaleMode.ABSOLUTE, 0, 7.5), 0);
-    assertArrayEquals(new double[] {2, -4, 6}, SteeringVectors.scaled(d, ScaleMode.ABSOLUTE, 2, 7.5), 0);
-    assertArrayEquals(new double[3], SteeringVectors.scaled(d, ScaleMode.NORM_RELATIVE, 0, 7.5), 0);
+    assertArrayEquals(new double[3], SteeringVectors.scaled(d, false, 0, 7.5), 0);
+    assertArrayEquals(new double[] {2, -4, 6}, SteeringVectors.scaled(d, false, 2, 7.5), 0);
+    assertArrayEquals(new double[3], SteeringVectors.scaled(d, true, 0, 7.5), 0);
   }
 
   @Test
   void normRelativeScalingGivesKTimesTheActivationNormAndKeepsZeroAtZero() {
     double[] d = {3, 4, 0};
-    double[] v = SteeringVectors.scaled(d, ScaleMode.NORM_RELATIVE, SteerConfig.DEFAULT_K, 2.0);
+    double[] v = SteeringVectors.scaled(d, true, SteerConfig.DEFAULT_K, 2.0);
     assertEquals(10.0, Vectors.norm(v), 1e-12);
     assertEquals(1.0, Vectors.cosine(v, d), 1e-12);
-    assertArrayEquals(new double[3], SteeringVectors.scaled(new double[3], ScaleMode.NORM_RELATIVE, 5, 2.0), 0);
+    assertArrayEquals(new double[3], SteeringVectors.scaled(new double[3], true, 5, 2.0), 0);
   }
 
   @Test
@@ -71,18 +68,5 @@ class SteeringVectorsTest {
         SteeringVectors.push(ids, 3, GridCell.of(2, 1), QuestionAxis.VERTICAL, true), 1e-6);
     assertArrayEquals(new double[] {2, -4, 0},
         SteeringVectors.move(ids, 3, GridCell.of(2, 1), GridCell.of(0, 3)), 1e-6);
-  }
-
-  @Test
-  void swapsAndCorrectnessFollowTheSignOfTheBelief() {
-    assertTrue(SteerAggregator.swapped(1.5, -0.1));
-    assertFalse(SteerAggregator.swapped(-1.5, -0.1));
-    assertTrue(SteerAggregator.swapped(0.3, 0));
-    Sample left = new Sample("s", QuestionAxis.HORIZONTAL, "a", "b", 0, 2, 0, 0, 0, "left", "right", "left", "f", 1,
-        List.of());
-    assertTrue(SteerAggregator.correct(left, 0.2));
-    assertFalse(SteerAggregator.correct(left, -0.2));
-    assertEquals(0.5, SteerAggregator.secondProbability(0), 0);
-    assertEquals(1 / (1 + Math.exp(2)), SteerAggregator.secondProbability(2), 1e-15);
   }
 }

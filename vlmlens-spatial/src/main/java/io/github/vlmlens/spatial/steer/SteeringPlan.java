@@ -1,4 +1,4 @@
-package io.github.vlmlens.spatial.steer.internal;
+package io.github.vlmlens.spatial.steer;
 
 import com.google.common.hash.Hasher;
 import com.google.common.hash.Hashing;
@@ -30,9 +30,8 @@ import io.github.vlmlens.spatial.scene.QuestionAxis;
 import io.github.vlmlens.spatial.scene.SceneObject;
 import io.github.vlmlens.spatial.scene.SpatialQuestion;
 import io.github.vlmlens.spatial.scene.internal.Seeds;
-import io.github.vlmlens.spatial.steer.SteerConfig;
-import io.github.vlmlens.spatial.steer.SteeringMode;
-import io.github.vlmlens.spatial.steer.SteeringResult;
+import io.github.vlmlens.spatial.steer.internal.SteerPlan;
+import io.github.vlmlens.spatial.steer.internal.SteeringVectors;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,7 +48,7 @@ import java.util.Random;
  * {@code add} (or, for the oracle, {@code replace}) at the object words' last sub-tokens, sent in
  * batches of the batch size. Scenes do not share batches: the engine hands them over one by one.
  */
-public final class SteeringPlan implements ExperimentPlan<SteerPlan, SteeringResult.Sample, SteeringResult> {
+final class SteeringPlan implements ExperimentPlan<SteerPlan, SteeringResult.Sample, SteeringResult> {
   /** The experiment's kind in a run directory. */
   public static final String EXPERIMENT = "spatial-steering";
 
@@ -412,7 +411,7 @@ public final class SteeringPlan implements ExperimentPlan<SteerPlan, SteeringRes
   }
 
   private double[] scale(double[] direction, double activationNorm) {
-    return SteeringVectors.scaled(direction, config.scaleMode(), config.scale(), activationNorm);
+    return SteeringVectors.scaled(direction, config.scaleMode() == ScaleMode.NORM_RELATIVE, config.scale(), activationNorm);
   }
 
   private void add(

@@ -1,7 +1,6 @@
-package io.github.vlmlens.spatial.steer.internal;
+package io.github.vlmlens.spatial.steer;
 
 import io.github.vlmlens.spatial.ids.internal.Plots;
-import io.github.vlmlens.spatial.steer.SteeringResult;
 import io.github.vlmlens.spatial.steer.SteeringResult.BeliefMap;
 import io.github.vlmlens.spatial.steer.SteeringResult.Curve;
 import io.github.vlmlens.spatial.steer.SteeringResult.LayerEstimate;
@@ -14,7 +13,7 @@ import org.knowm.xchart.HeatMapChartBuilder;
 import org.knowm.xchart.XYChart;
 
 /** The plots of a steering result. */
-public final class SteerCharts {
+final class SteerCharts {
   private SteerCharts() {}
 
   /** The curves of one scope by layer, in percent, with their bootstrap intervals dashed. */

@@ -1,15 +1,15 @@
-package io.github.vlmlens.core.analysis.internal;
+package io.github.vlmlens.core.analysis;
 
 import io.github.vlmlens.core.analysis.SwapResult.LayerStats;
 import org.apache.commons.math3.random.RandomGenerator;
 import org.apache.commons.math3.random.Well19937c;
 import org.apache.commons.math3.stat.StatUtils;
 import org.apache.commons.math3.stat.descriptive.moment.StandardDeviation;
-import org.apache.commons.math3.stat.descriptive.rank.Percentile;
 import org.apache.commons.math3.stat.descriptive.rank.Percentile.EstimationType;
+import org.apache.commons.math3.stat.descriptive.rank.Percentile;
 
 /** Mean, standard deviation and percentile bootstrap interval of a layer's shifts. */
-public final class ShiftStats {
+final class ShiftStats {
   private ShiftStats() {}
 
   /**

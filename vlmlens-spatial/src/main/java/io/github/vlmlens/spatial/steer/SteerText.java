@@ -1,4 +1,4 @@
-package io.github.vlmlens.spatial.steer.internal;
+package io.github.vlmlens.spatial.steer;
 
 import static io.github.vlmlens.spatial.ids.internal.Plots.fmt;
 
@@ -6,9 +6,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.vlmlens.core.analysis.Estimate;
 import io.github.vlmlens.core.report.HtmlPage;
-import io.github.vlmlens.spatial.steer.ScaleMode;
-import io.github.vlmlens.spatial.steer.SteeringMode;
-import io.github.vlmlens.spatial.steer.SteeringResult;
 import io.github.vlmlens.spatial.steer.SteeringResult.BeliefMap;
 import io.github.vlmlens.spatial.steer.SteeringResult.Curve;
 import java.util.ArrayList;
@@ -18,7 +15,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /** The terminal summary and the HTML page of a steering result. */
-public final class SteerText {
+final class SteerText {
   private SteerText() {}
 
   private static Set<String> scopes(SteeringResult r) {

@@ -1,10 +1,8 @@
-package io.github.vlmlens.core.analysis.internal;
+package io.github.vlmlens.core.analysis;
 
 import io.github.vlmlens.core.Tokenization;
 import io.github.vlmlens.core.WordSpan;
-import io.github.vlmlens.core.analysis.ImageTokenDefinition;
-import io.github.vlmlens.core.analysis.SwapSample;
-import io.github.vlmlens.core.analysis.SwapSet;
+import io.github.vlmlens.core.analysis.internal.Seeds;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -21,7 +19,7 @@ import org.apache.commons.math3.random.Well19937c;
 /**
  * The positions of each swap set in {@code x} (targets) and {@code y} (sources) of one sample.
  */
-public final class SwapPositions {
+final class SwapPositions {
   private final int[] objectX;
   private final Map<SwapSet, int[]> targets;
   private final Map<SwapSet, int[]> sources;

@@ -1,13 +1,10 @@
-package io.github.vlmlens.spatial.steer.internal;
+package io.github.vlmlens.spatial.steer;
 
 import io.github.vlmlens.core.analysis.Estimate;
 import io.github.vlmlens.core.analysis.Provenance;
 import io.github.vlmlens.spatial.scene.GridCell;
 import io.github.vlmlens.spatial.scene.QuestionAxis;
 import io.github.vlmlens.spatial.scene.internal.Seeds;
-import io.github.vlmlens.spatial.steer.SteerConfig;
-import io.github.vlmlens.spatial.steer.SteeringMode;
-import io.github.vlmlens.spatial.steer.SteeringResult;
 import io.github.vlmlens.spatial.steer.SteeringResult.BeliefMap;
 import io.github.vlmlens.spatial.steer.SteeringResult.Curve;
 import io.github.vlmlens.spatial.steer.SteeringResult.LayerEstimate;
@@ -22,7 +19,7 @@ import java.util.function.ToDoubleFunction;
  * Turns the scenes' raw values into a {@link SteeringResult}: rates with core's seeded bootstrap
  * ({@link Estimate}), and the belief maps.
  */
-public final class SteerAggregator {
+final class SteerAggregator {
   private SteerAggregator() {}
 
   /** Whether a steered belief's sign differs from the unsteered one's (0 is a sign of its own). */

@@ -1,4 +1,4 @@
-package io.github.vlmlens.core.analysis.internal;
+package io.github.vlmlens.core.analysis;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.vlmlens.core.analysis.SwapResult.LayerStats;
+import io.github.vlmlens.core.analysis.internal.Seeds;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 

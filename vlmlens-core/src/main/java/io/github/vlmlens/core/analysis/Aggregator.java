@@ -1,17 +1,13 @@
-package io.github.vlmlens.core.analysis.internal;
+package io.github.vlmlens.core.analysis;
 
-import io.github.vlmlens.core.analysis.ImageTokenDefinition;
-import io.github.vlmlens.core.analysis.Provenance;
-import io.github.vlmlens.core.analysis.SwapConfig;
-import io.github.vlmlens.core.analysis.SwapResult;
 import io.github.vlmlens.core.analysis.SwapResult.Curve;
 import io.github.vlmlens.core.analysis.SwapResult.LayerStats;
-import io.github.vlmlens.core.analysis.SwapSet;
+import io.github.vlmlens.core.analysis.internal.Seeds;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Turns the samples' raw values into a {@link SwapResult}. */
-public final class Aggregator {
+final class Aggregator {
   private Aggregator() {}
 
   /**

@@ -1,4 +1,4 @@
-package io.github.vlmlens.spatial.steer.internal;
+package io.github.vlmlens.spatial.steer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

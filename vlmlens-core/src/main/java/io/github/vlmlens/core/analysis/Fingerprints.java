@@ -1,16 +1,15 @@
-package io.github.vlmlens.core.analysis.internal;
+package io.github.vlmlens.core.analysis;
 
 import com.google.common.hash.Hasher;
 import com.google.common.hash.Hashing;
 import io.github.vlmlens.core.RgbImage;
 import io.github.vlmlens.core.VlmInput;
-import io.github.vlmlens.core.analysis.SwapConfig;
-import io.github.vlmlens.core.analysis.SwapSample;
+import io.github.vlmlens.core.analysis.internal.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /** SHA-256 fingerprints of samples and configs, for checking a resumed run. */
-public final class Fingerprints {
+final class Fingerprints {
   private Fingerprints() {}
 
   /** A hash of the sample's id, inputs (prompts and pixels) and words. */

@@ -1,4 +1,4 @@
-package io.github.vlmlens.core.analysis.internal;
+package io.github.vlmlens.core.analysis;
 
 import io.github.vlmlens.core.analysis.SwapResult.LayerStats;
 import io.github.vlmlens.core.analysis.SwapResult.MergingPoint;
@@ -9,7 +9,7 @@ import java.util.Locale;
  * The merging-point rule (see {@link MergingPoint}): the object-word curve, but only at layers
  * where the object-word shift is significantly above the control's.
  */
-public final class MergingRule {
+final class MergingRule {
   private MergingRule() {}
 
   /**

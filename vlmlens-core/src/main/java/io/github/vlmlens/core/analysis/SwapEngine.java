@@ -1,4 +1,4 @@
-package io.github.vlmlens.core.analysis.internal;
+package io.github.vlmlens.core.analysis;
 
 import io.github.vlmlens.core.ActivationCache;
 import io.github.vlmlens.core.Activations;
@@ -10,12 +10,6 @@ import io.github.vlmlens.core.RunRequest;
 import io.github.vlmlens.core.RunResult;
 import io.github.vlmlens.core.RunSpec;
 import io.github.vlmlens.core.Tokenization;
-import io.github.vlmlens.core.analysis.ImageTokenDefinition;
-import io.github.vlmlens.core.analysis.ShiftFormula;
-import io.github.vlmlens.core.analysis.SwapConfig;
-import io.github.vlmlens.core.analysis.SwapResult;
-import io.github.vlmlens.core.analysis.SwapSample;
-import io.github.vlmlens.core.analysis.SwapSet;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -42,7 +36,7 @@ import java.util.TreeSet;
  * {@code L}; with no such block left, or with the same images in {@code x} and {@code y} (the same
  * states), it is not sent.
  */
-public final class SwapEngine {
+final class SwapEngine {
   private final HookedVlm model;
   private final SwapConfig config;
   private final List<Integer> layers;
