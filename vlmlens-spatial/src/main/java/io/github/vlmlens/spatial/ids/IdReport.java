@@ -2,7 +2,6 @@ package io.github.vlmlens.spatial.ids;
 
 import io.github.vlmlens.core.API;
 import io.github.vlmlens.core.analysis.RunJournal;
-import io.github.vlmlens.spatial.ids.internal.IdText;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Objects;

@@ -3,7 +3,7 @@ package io.github.vlmlens.spatial.ids;
 import io.github.vlmlens.core.API;
 import io.github.vlmlens.core.HookedVlm;
 import io.github.vlmlens.core.analysis.ExperimentEngine;
-import io.github.vlmlens.spatial.ids.internal.ExtractionPlan;
+import io.github.vlmlens.spatial.ids.internal.ModelLayers;
 import io.github.vlmlens.spatial.scene.ObjectLibrary;
 import java.nio.file.Path;
 import java.util.List;
@@ -89,7 +89,7 @@ public final class SpatialIdExtraction {
 
   /** The layers read on this model. */
   public List<Integer> layers() {
-    return ExtractionPlan.resolveLayers(vlm, config.layers());
+    return ModelLayers.resolve(vlm, config.layers());
   }
 
   /**

@@ -4,8 +4,6 @@ import com.google.common.hash.Hasher;
 import com.google.common.hash.Hashing;
 import io.github.vlmlens.core.API;
 import io.github.vlmlens.core.analysis.Vectors;
-import io.github.vlmlens.spatial.ids.internal.AxisMath;
-import io.github.vlmlens.spatial.ids.internal.IdFile;
 import io.github.vlmlens.spatial.scene.GridCell;
 import io.github.vlmlens.spatial.scene.GridSpec;
 import java.nio.charset.StandardCharsets;

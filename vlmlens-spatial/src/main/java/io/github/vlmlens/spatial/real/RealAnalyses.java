@@ -10,12 +10,7 @@ import io.github.vlmlens.core.analysis.SwapExperiment;
 import io.github.vlmlens.core.analysis.SwapResult;
 import io.github.vlmlens.core.analysis.SwapSample;
 import io.github.vlmlens.spatial.ids.SpatialIds;
-import io.github.vlmlens.spatial.ids.internal.ExtractionPlan;
-import io.github.vlmlens.spatial.real.internal.Aggregations;
-import io.github.vlmlens.spatial.real.internal.IdReadoutPlan;
-import io.github.vlmlens.spatial.real.internal.SampleInputs;
-import io.github.vlmlens.spatial.real.internal.SensitivityPlan;
-import io.github.vlmlens.spatial.real.internal.SteerPlan;
+import io.github.vlmlens.spatial.ids.internal.ModelLayers;
 import io.github.vlmlens.spatial.scene.ImageTransforms;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -118,7 +113,7 @@ public final class RealAnalyses {
       throw new IllegalArgumentException(
           "layer(s) " + missing + " are not held by the IDs of '" + ids.model() + "' (held: " + ids.layers() + ")");
     }
-    return ExtractionPlan.resolveLayers(vlm, wanted);
+    return ModelLayers.resolve(vlm, wanted);
   }
 
   /**

@@ -1,8 +1,6 @@
 package io.github.vlmlens.spatial.real;
 
 import io.github.vlmlens.core.API;
-import io.github.vlmlens.spatial.real.internal.ManifestReader;
-import io.github.vlmlens.spatial.real.internal.WhatsUpReader;
 import java.nio.file.Path;
 
 /**

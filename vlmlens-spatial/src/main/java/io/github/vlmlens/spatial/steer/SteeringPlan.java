@@ -21,7 +21,7 @@ import io.github.vlmlens.core.analysis.RunJournal;
 import io.github.vlmlens.core.analysis.Vectors;
 import io.github.vlmlens.spatial.ids.ObjectPair;
 import io.github.vlmlens.spatial.ids.SpatialIds;
-import io.github.vlmlens.spatial.ids.internal.ExtractionPlan;
+import io.github.vlmlens.spatial.ids.internal.ModelLayers;
 import io.github.vlmlens.spatial.scene.GridCell;
 import io.github.vlmlens.spatial.scene.GridSpec;
 import io.github.vlmlens.spatial.scene.ObjectLibrary;
@@ -98,7 +98,7 @@ final class SteeringPlan implements ExperimentPlan<SteerPlan, SteeringResult.Sam
       throw new IllegalArgumentException(
           "layer(s) " + missing + " are not held by the IDs of '" + ids.model() + "' (held: " + ids.layers() + ")");
     }
-    this.layers = ExtractionPlan.resolveLayers(vlm, wanted);
+    this.layers = ModelLayers.resolve(vlm, wanted);
     this.pairs = config.pairs().isEmpty() ? ids.pairs() : config.pairs();
     if (pairs.isEmpty()) {
       throw new IllegalArgumentException(

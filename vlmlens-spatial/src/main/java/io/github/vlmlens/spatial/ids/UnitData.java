@@ -1,4 +1,4 @@
-package io.github.vlmlens.spatial.ids.internal;
+package io.github.vlmlens.spatial.ids;
 
 /**
  * The activations of one unit at B's object word: {@code spatial[k][l]} is placement {@code k}'s
@@ -8,4 +8,4 @@ package io.github.vlmlens.spatial.ids.internal;
  * @param spatial the spatial-prompt vectors
  * @param plain the plain-prompt vectors, or {@code null}
  */
-public record UnitData(float[][][] spatial, float[][][] plain) {}
+record UnitData(float[][][] spatial, float[][][] plain) {}

@@ -1,4 +1,4 @@
-package io.github.vlmlens.spatial.real.internal;
+package io.github.vlmlens.spatial.real;
 
 import com.google.common.hash.Hasher;
 import com.google.common.hash.Hashing;
@@ -7,7 +7,6 @@ import io.github.vlmlens.core.RgbImage;
 import io.github.vlmlens.core.RunRequest;
 import io.github.vlmlens.core.RunResult;
 import io.github.vlmlens.core.Tokenization;
-import io.github.vlmlens.spatial.real.RealSample;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Images, positions, fingerprints and batched runs shared by the plans. */
-public final class SampleInputs {
+final class SampleInputs {
   private SampleInputs() {}
 
   /** Reads a sample's image. */

@@ -1,9 +1,7 @@
-package io.github.vlmlens.spatial.real.internal;
+package io.github.vlmlens.spatial.real;
 
 import io.github.vlmlens.core.analysis.ExperimentPlan;
 import io.github.vlmlens.core.analysis.Provenance;
-import io.github.vlmlens.spatial.real.RealConfig;
-import io.github.vlmlens.spatial.real.RealSample;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;

@@ -1,4 +1,4 @@
-package io.github.vlmlens.spatial.real.internal;
+package io.github.vlmlens.spatial.real;
 
 import io.github.vlmlens.core.ActivationCache;
 import io.github.vlmlens.core.GenerateSpec;
@@ -16,11 +16,6 @@ import io.github.vlmlens.core.analysis.ExperimentPlan;
 import io.github.vlmlens.core.analysis.Provenance;
 import io.github.vlmlens.core.analysis.Vectors;
 import io.github.vlmlens.spatial.ids.SpatialIds;
-import io.github.vlmlens.spatial.real.RealConfig;
-import io.github.vlmlens.spatial.real.RealFormulas;
-import io.github.vlmlens.spatial.real.RealSample;
-import io.github.vlmlens.spatial.real.RealSteeringResult;
-import io.github.vlmlens.spatial.real.Relation;
 import io.github.vlmlens.spatial.scene.GridCell;
 import io.github.vlmlens.spatial.scene.QuestionAxis;
 import io.github.vlmlens.spatial.steer.internal.SteeringVectors;
@@ -38,7 +33,7 @@ import java.util.function.BiFunction;
  * resumed from the cache at its layer; where the model generates, the greedy answers unsteered
  * and under both pushes.
  */
-public final class SteerPlan extends SamplePlan<RealSteeringResult.Sample, RealSteeringResult> {
+final class SteerPlan extends SamplePlan<RealSteeringResult.Sample, RealSteeringResult> {
   private final HookedVlm vlm;
   private final SpatialIds ids;
   private final List<Integer> layers;

@@ -1,10 +1,6 @@
-package io.github.vlmlens.spatial.real.internal;
+package io.github.vlmlens.spatial.real;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.vlmlens.spatial.real.ObjectBox;
-import io.github.vlmlens.spatial.real.RealDataset;
-import io.github.vlmlens.spatial.real.RealSample;
-import io.github.vlmlens.spatial.real.Relation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,7 +10,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /** Reads a manifest of user images. */
-public final class ManifestReader {
+final class ManifestReader {
   private ManifestReader() {}
 
   /** See {@link io.github.vlmlens.spatial.real.RealDatasets#manifest}. */

@@ -1,7 +1,6 @@
-package io.github.vlmlens.spatial.ids.internal;
+package io.github.vlmlens.spatial.ids;
 
 import io.github.vlmlens.core.analysis.Vectors;
-import io.github.vlmlens.spatial.ids.AxisNormalisation;
 
 /**
  * The horizontal and vertical axes of an {@code m x m} ID table (METHOD.md section 2), on top of
@@ -10,7 +9,7 @@ import io.github.vlmlens.spatial.ids.AxisNormalisation;
  * sum_i sum_{j1 > j2} [Delta(i, j1) - Delta(i, j2)]}; the vertical axis is the same over columns.
  * Another normalisation multiplies by {@link AxisNormalisation#factor(int)}.
  */
-public final class AxisMath {
+final class AxisMath {
   private AxisMath() {}
 
   /**

@@ -1,17 +1,7 @@
-package io.github.vlmlens.spatial.real.internal;
+package io.github.vlmlens.spatial.real;
 
 import io.github.vlmlens.core.analysis.Estimate;
 import io.github.vlmlens.core.analysis.Provenance;
-import io.github.vlmlens.spatial.real.DepthResult;
-import io.github.vlmlens.spatial.real.IdMarginResult;
-import io.github.vlmlens.spatial.real.IdReadout;
-import io.github.vlmlens.spatial.real.MannWhitney;
-import io.github.vlmlens.spatial.real.RealConfig;
-import io.github.vlmlens.spatial.real.RealFormulas;
-import io.github.vlmlens.spatial.real.RealSample;
-import io.github.vlmlens.spatial.real.RealSteeringResult;
-import io.github.vlmlens.spatial.real.Relation;
-import io.github.vlmlens.spatial.real.SensitivityResult;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -21,7 +11,7 @@ import java.util.Map;
 import org.apache.commons.math3.stat.inference.WilcoxonSignedRankTest;
 
 /** The aggregations of the real-image analyses and the claims their tests support. */
-public final class Aggregations {
+final class Aggregations {
   /** The smallest group a test is run on. */
   public static final int MIN_GROUP = 5;
 

@@ -1,4 +1,4 @@
-package io.github.vlmlens.spatial.real.internal;
+package io.github.vlmlens.spatial.real;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;

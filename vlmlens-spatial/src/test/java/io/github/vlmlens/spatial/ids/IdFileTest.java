@@ -1,4 +1,4 @@
-package io.github.vlmlens.spatial.ids.internal;
+package io.github.vlmlens.spatial.ids;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.vlmlens.spatial.ids.AxisNormalisation;
-import io.github.vlmlens.spatial.ids.ObjectPair;
-import io.github.vlmlens.spatial.ids.SpatialIds;
 import io.github.vlmlens.spatial.scene.GridCell;
 import io.github.vlmlens.spatial.scene.GridSpec;
 import java.io.UncheckedIOException;

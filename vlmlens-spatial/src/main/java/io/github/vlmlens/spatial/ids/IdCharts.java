@@ -1,9 +1,9 @@
-package io.github.vlmlens.spatial.ids.internal;
+package io.github.vlmlens.spatial.ids;
 
-import io.github.vlmlens.spatial.ids.IdExtractionResult;
 import io.github.vlmlens.spatial.ids.IdExtractionResult.CellPoint;
 import io.github.vlmlens.spatial.ids.IdExtractionResult.LayerGeometry;
 import io.github.vlmlens.spatial.ids.IdExtractionResult.Point;
+import io.github.vlmlens.spatial.ids.internal.Plots;
 import java.awt.Color;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +14,7 @@ import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /** The plots of a spatial-ID result. */
-public final class IdCharts {
+final class IdCharts {
   private static final Color ROWS = new Color(0x1f77b4);
   private static final Color COLUMNS = new Color(0xd62728);
 

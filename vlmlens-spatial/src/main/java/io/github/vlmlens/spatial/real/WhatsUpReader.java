@@ -1,9 +1,6 @@
-package io.github.vlmlens.spatial.real.internal;
+package io.github.vlmlens.spatial.real;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.vlmlens.spatial.real.ObjectBox;
-import io.github.vlmlens.spatial.real.RealDataset;
-import io.github.vlmlens.spatial.real.RealSample;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,7 +12,7 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /** Reads What'sUp two-object rows with boxes from a COCO instances file. */
-public final class WhatsUpReader {
+final class WhatsUpReader {
   private WhatsUpReader() {}
 
   private record Image(long id, String fileName) {}

@@ -1,14 +1,11 @@
-package io.github.vlmlens.spatial.ids.internal;
+package io.github.vlmlens.spatial.ids;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.vlmlens.spatial.ids.AxisNormalisation;
 import io.github.vlmlens.spatial.ids.IdExtractionResult.LayerGeometry;
-import io.github.vlmlens.spatial.ids.ObjectPair;
-import io.github.vlmlens.spatial.ids.SpatialIds;
 import io.github.vlmlens.spatial.scene.GridCell;
 import io.github.vlmlens.spatial.scene.GridSpec;
 import io.github.vlmlens.spatial.scene.ObjectLibrary;

@@ -1,4 +1,4 @@
-package io.github.vlmlens.spatial.real.internal;
+package io.github.vlmlens.spatial.real;
 
 import io.github.vlmlens.core.HookPoint;
 import io.github.vlmlens.core.HookedVlm;
@@ -14,10 +14,6 @@ import io.github.vlmlens.core.analysis.ExperimentPlan;
 import io.github.vlmlens.core.analysis.Provenance;
 import io.github.vlmlens.core.analysis.Vectors;
 import io.github.vlmlens.spatial.ids.SpatialIds;
-import io.github.vlmlens.spatial.real.IdReadout;
-import io.github.vlmlens.spatial.real.RealConfig;
-import io.github.vlmlens.spatial.real.RealFormulas;
-import io.github.vlmlens.spatial.real.RealSample;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +25,7 @@ import java.util.function.BiFunction;
  * the text-only run, both capturing {@code lm.L.resid_post} at the two object words; the
  * extracted coordinates are the difference of the two runs along {@code h_L} and {@code v_L}.
  */
-public final class IdReadoutPlan<A> extends SamplePlan<IdReadout, A> {
+final class IdReadoutPlan<A> extends SamplePlan<IdReadout, A> {
   private final String experiment;
   private final HookedVlm vlm;
   private final SpatialIds ids;

@@ -1,15 +1,14 @@
-package io.github.vlmlens.spatial.real.internal;
+package io.github.vlmlens.spatial.real;
 
 import io.github.vlmlens.spatial.ids.AxisNormalisation;
 import io.github.vlmlens.spatial.ids.SpatialIds;
-import io.github.vlmlens.spatial.real.RealFormulas;
 import io.github.vlmlens.spatial.scene.GridCell;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /** The ID axes of each layer and the universal IDs' per-cell coordinates on them. */
-public final class IdGeometry {
+final class IdGeometry {
   private final Map<Integer, double[]> h = new HashMap<>();
   private final Map<Integer, double[]> v = new HashMap<>();
   private final Map<Integer, double[][]> cellsH = new HashMap<>();

@@ -1,12 +1,11 @@
-package io.github.vlmlens.spatial.real.internal;
+package io.github.vlmlens.spatial.real;
 
-import io.github.vlmlens.spatial.real.Relation;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Parses "A {subject} [is] RELATION a {object}" captions and the standard questions. */
-public final class Captions {
+final class Captions {
   private static final String ARTICLE = "(?:(?:a|an|the)\\s+)?";
   private static final String RELATIONS =
       "to the left of|to the right of|on the left of|on the right of|left of|right of|above|below|under|in front of|behind";

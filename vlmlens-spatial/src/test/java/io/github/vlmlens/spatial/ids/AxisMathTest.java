@@ -1,10 +1,9 @@
-package io.github.vlmlens.spatial.ids.internal;
+package io.github.vlmlens.spatial.ids;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.github.vlmlens.spatial.ids.AxisNormalisation;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.github.vlmlens.spatial.real.internal;
+package io.github.vlmlens.spatial.real;
 
 import io.github.vlmlens.core.HookedVlm;
 import io.github.vlmlens.core.PromptFormat;
@@ -8,11 +8,6 @@ import io.github.vlmlens.core.RunResult;
 import io.github.vlmlens.core.RunSpec;
 import io.github.vlmlens.core.analysis.ExperimentPlan;
 import io.github.vlmlens.core.analysis.Provenance;
-import io.github.vlmlens.spatial.real.ObjectBox;
-import io.github.vlmlens.spatial.real.RealConfig;
-import io.github.vlmlens.spatial.real.RealFormulas;
-import io.github.vlmlens.spatial.real.RealSample;
-import io.github.vlmlens.spatial.real.SensitivityResult;
 import io.github.vlmlens.spatial.scene.ImageTransforms;
 import io.github.vlmlens.spatial.scene.PixelBox;
 import java.util.ArrayList;
@@ -26,7 +21,7 @@ import java.util.function.BiFunction;
  * random boxes of the same size (avoiding both objects) blurred; the random boxes are drawn from a
  * seed mixed from the config's seed and the sample id, so they are the same on every run.
  */
-public final class SensitivityPlan extends SamplePlan<SensitivityResult.Sample, SensitivityResult> {
+final class SensitivityPlan extends SamplePlan<SensitivityResult.Sample, SensitivityResult> {
   private final HookedVlm vlm;
 
   /** A plan. */

@@ -1,4 +1,4 @@
-package io.github.vlmlens.spatial.ids.internal;
+package io.github.vlmlens.spatial.ids;
 
 import com.google.common.hash.Hasher;
 import com.google.common.hash.Hashing;
@@ -14,10 +14,7 @@ import io.github.vlmlens.core.analysis.ExperimentPlan;
 import io.github.vlmlens.core.analysis.Provenance;
 import io.github.vlmlens.core.analysis.RunJournal;
 import io.github.vlmlens.core.analysis.Vectors;
-import io.github.vlmlens.spatial.ids.ExtractedIds;
-import io.github.vlmlens.spatial.ids.IdConfig;
-import io.github.vlmlens.spatial.ids.IdExtractionResult;
-import io.github.vlmlens.spatial.ids.ObjectPair;
+import io.github.vlmlens.spatial.ids.internal.ModelLayers;
 import io.github.vlmlens.spatial.scene.GridCell;
 import io.github.vlmlens.spatial.scene.GridSpec;
 import io.github.vlmlens.spatial.scene.ObjectLibrary;
@@ -40,7 +37,7 @@ import java.util.Map;
  * the plain prompt. Samples run in batches; their vectors are journaled as float32 and read back
  * unit by unit (a pair with A in one cell) by {@link IdAnalysis}.
  */
-public final class ExtractionPlan implements ExperimentPlan<ExtractionPlan.Sample, ExtractionPlan.Record, ExtractedIds> {
+final class ExtractionPlan implements ExperimentPlan<ExtractionPlan.Sample, ExtractionPlan.Record, ExtractedIds> {
   /** The experiment's kind in a run directory. */
   public static final String EXPERIMENT = "spatial-ids";
 
@@ -85,7 +82,7 @@ public final class ExtractionPlan implements ExperimentPlan<ExtractionPlan.Sampl
   public ExtractionPlan(HookedVlm vlm, IdConfig config, ObjectLibrary library) {
     this.vlm = vlm;
     this.config = config;
-    this.layers = resolveLayers(vlm, config.layers());
+    this.layers = ModelLayers.resolve(vlm, config.layers());
     this.grid = config.grid();
     List<UnitPlan> us = new ArrayList<>();
     for (int p = 0; p < config.pairs().size(); p++) {
@@ -109,41 +106,11 @@ public final class ExtractionPlan implements ExperimentPlan<ExtractionPlan.Sampl
 
   /** Checks that the layers exist on the model without building a plan. */
   public static void check(HookedVlm vlm, IdConfig config, ObjectLibrary library) {
-    resolveLayers(vlm, config.layers());
+    ModelLayers.resolve(vlm, config.layers());
     for (ObjectPair p : config.pairs()) {
       library.get(p.a());
       library.get(p.b());
     }
-  }
-
-  /**
-   * The configured layers checked against the model, or {@code 0..N} when none are given.
-   *
-   * @throws IllegalArgumentException naming the layers the model does not have
-   */
-  public static List<Integer> resolveLayers(HookedVlm vlm, List<Integer> configured) {
-    int n = vlm.numLayers();
-    List<Integer> out = new ArrayList<>();
-    if (configured.isEmpty()) {
-      for (int l = 0; l <= n; l++) {
-        out.add(l);
-      }
-    } else {
-      out.addAll(configured);
-    }
-    List<HookPoint> points = vlm.hookPoints();
-    List<Integer> bad = new ArrayList<>();
-    for (int l : out) {
-      if (l > n || !points.contains(HookPoint.lmResid(l))) {
-        bad.add(l);
-      }
-    }
-    if (!bad.isEmpty()) {
-      throw new IllegalArgumentException(
-          "layer(s) " + bad + " are not residual hook points of model '" + vlm.name() + "' (layers 0.." + n
-              + "; layer 0 is the embedding output, layer L the output of decoder block L)");
-    }
-    return List.copyOf(out);
   }
 
   /** The layers read. */

@@ -1,16 +1,16 @@
-package io.github.vlmlens.spatial.ids.internal;
+package io.github.vlmlens.spatial.ids;
 
+import io.github.vlmlens.spatial.ids.internal.Plots;
 import static io.github.vlmlens.spatial.ids.internal.Plots.fmt;
 
 import io.github.vlmlens.core.report.HtmlPage;
-import io.github.vlmlens.spatial.ids.IdExtractionResult;
 import io.github.vlmlens.spatial.ids.IdExtractionResult.LayerGeometry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /** The terminal summary and the HTML page of a spatial-ID result. */
-public final class IdText {
+final class IdText {
   private IdText() {}
 
   /** The summary, ending with a newline. */

@@ -1,15 +1,12 @@
-package io.github.vlmlens.spatial.ids.internal;
+package io.github.vlmlens.spatial.ids;
 
 import io.github.vlmlens.core.analysis.HeldOutLinearity;
 import io.github.vlmlens.core.analysis.Linearity;
 import io.github.vlmlens.core.analysis.Vectors;
-import io.github.vlmlens.spatial.ids.AxisNormalisation;
 import io.github.vlmlens.spatial.ids.IdExtractionResult.CellPoint;
 import io.github.vlmlens.spatial.ids.IdExtractionResult.LayerGeometry;
 import io.github.vlmlens.spatial.ids.IdExtractionResult.PlainComparison;
 import io.github.vlmlens.spatial.ids.IdExtractionResult.Point;
-import io.github.vlmlens.spatial.ids.ObjectPair;
-import io.github.vlmlens.spatial.ids.SpatialIds;
 import io.github.vlmlens.spatial.scene.GridSpec;
 import io.github.vlmlens.spatial.scene.Placement;
 import io.github.vlmlens.spatial.scene.internal.Seeds;
@@ -34,7 +31,7 @@ import java.util.function.IntFunction;
  * axes and plane on training folds of object pairs (of A cells when there is one pair) and gives
  * the cross-validated {@code R^2} on the held-out ID tables and its permutation p-value.
  */
-public final class IdAnalysis {
+final class IdAnalysis {
   /** Axes shorter than this fraction of the mean activation norm count as no axis at all. */
   static final double DEGENERATE = 1e-6;
 

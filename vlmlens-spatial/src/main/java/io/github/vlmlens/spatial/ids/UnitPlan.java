@@ -1,6 +1,5 @@
-package io.github.vlmlens.spatial.ids.internal;
+package io.github.vlmlens.spatial.ids;
 
-import io.github.vlmlens.spatial.ids.ObjectPair;
 import io.github.vlmlens.spatial.scene.GridCell;
 import io.github.vlmlens.spatial.scene.Placement;
 import java.util.List;
@@ -15,7 +14,7 @@ import java.util.List;
  * @param aCell A's cell
  * @param placements the placements
  */
-public record UnitPlan(int index, int pairIndex, ObjectPair pair, GridCell aCell, List<Placement> placements) {
+record UnitPlan(int index, int pairIndex, ObjectPair pair, GridCell aCell, List<Placement> placements) {
   /** Copies the list. */
   public UnitPlan {
     placements = List.copyOf(placements);

@@ -1,10 +1,8 @@
-package io.github.vlmlens.spatial.ids.internal;
+package io.github.vlmlens.spatial.ids;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.github.vlmlens.spatial.ids.ObjectPair;
-import io.github.vlmlens.spatial.ids.SpatialIds;
 import io.github.vlmlens.spatial.scene.GridCell;
 import io.github.vlmlens.spatial.scene.GridSpec;
 import java.io.BufferedOutputStream;
@@ -41,7 +39,7 @@ import java.util.zip.CheckedOutputStream;
  *   <li>the CRC-32 of every byte before it, as an int32.
  * </ol>
  */
-public final class IdFile {
+final class IdFile {
   /** The format version this code writes and reads. */
   public static final int VERSION = 1;
 
