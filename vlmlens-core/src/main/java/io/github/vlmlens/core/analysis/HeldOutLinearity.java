@@ -282,7 +282,9 @@ public final class HeldOutLinearity {
           + " are zero or parallel everywhere).");
     }
     List<String> why = new ArrayList<>();
-    if (!(Double.isFinite(baseline[best]) && cv[best] > baseline[best])) {
+    if (!Double.isFinite(baseline[best])) {
+      why.add("there is no " + baselineName + " baseline to beat");
+    } else if (!(cv[best] > baseline[best])) {
       why.add(String.format(java.util.Locale.ROOT, "it does not beat the %s baseline %.3f", baselineName,
           baseline[best]));
     }

@@ -194,5 +194,11 @@ class HeldOutLinearityTest {
         new double[] {Double.NaN, 0.0, 0.0}, "shuffled");
     assertEquals(-1, notSignificant.layer());
     assertTrue(notSignificant.text().contains("p = 0.4"), notSignificant.text());
+    HeldOutLinearity.Verdict untested = HeldOutLinearity.verdict(
+        layers, new double[] {Double.NaN, 0.5, 0.6}, new double[] {Double.NaN, Double.NaN, Double.NaN},
+        new double[] {Double.NaN, Double.NaN, Double.NaN}, "shuffled");
+    assertEquals(-1, untested.layer());
+    assertTrue(untested.text().contains("there is no shuffled baseline to beat and it has no permutation test"),
+        untested.text());
   }
 }
