@@ -75,6 +75,8 @@ final class FinetuneOptions {
   @Option(names = "--ids", description = "Target IDs (an ids.vlids written by extract-ids) holding the loss's layer; default: extracted from the starting model into OUT/ids/.")
   Path ids;
 
+  @picocli.CommandLine.Mixin ForeignIdsOption foreignIds = new ForeignIdsOption();
+
   @Option(names = "--grid", defaultValue = "tiny", description = "Synthetic scenes: 'tiny' (4x4 grid on 64 px, the tiny VLM's) or 'paper' (4x4 grid of 224 px cells) (default ${DEFAULT-VALUE}).")
   String grid;
 
@@ -160,12 +162,19 @@ final class FinetuneOptions {
       if (!loaded.hasLayer(layer)) {
         throw new ParameterException(cmd, "--ids " + ids + " holds layers " + loaded.layers() + ", not " + layer);
       }
+      try {
+        loaded.requireFrom(vlm, foreignIds.allowForeignIds);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(cmd, "--ids " + ids + ": " + e.getMessage());
+      }
       return loaded;
     }
     Path dir = out.resolve("ids");
     Path file = dir.resolve(SpatialIds.FILE_NAME);
     if (Files.isRegularFile(file)) {
-      return SpatialIds.load(file);
+      SpatialIds earlier = SpatialIds.load(file);
+      earlier.requireFrom(vlm, foreignIds.allowForeignIds);
+      return earlier;
     }
     log("extracting target IDs at layer " + layer + " from the starting model into " + dir);
     IdConfig config = IdConfig.builder().grid(gridSpec(cmd)).layers(layer).plainPrompts(false).shuffles(0).build();

@@ -44,6 +44,18 @@ class ForeignIdsCliTest {
   }
 
   @Test
+  void finetuneRefusesAnotherModelsTargetIds() {
+    Path ids = spatialIds("someone-elses-weights");
+    Path out = tmp.resolve("ft");
+    String[] refused = InProcessCli.run("finetune", "--ids", ids.toString(), "--spatial-layer", "1",
+        "--out", out.toString(), "--steps", "1", "--no-progress");
+    assertEquals("2", refused[0], refused[2]);
+    assertTrue(refused[2].contains("someone-elses-weights") && refused[2].contains("--allow-foreign-ids"),
+        refused[2]);
+    assertTrue(!Files.exists(out), "nothing is written on refusal");
+  }
+
+  @Test
   void steerRefusesAnotherModelsIdsUnlessAllowed() {
     Path ids = spatialIds("someone-elses-weights");
     String[] refused = InProcessCli.run("steer", "--ids", ids.toString(), "--out", tmp.resolve("s").toString(),
