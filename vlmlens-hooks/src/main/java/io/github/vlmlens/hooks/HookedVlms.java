@@ -72,14 +72,8 @@ public final class HookedVlms {
     HookedVlm vlm = provider.load(checkpointDir, config, options);
     if (vlm instanceof io.github.vlmlens.hooks.internal.model.HookedModel m) {
       m.source(checkpointDir); // for the weights fingerprint of ModelInfo
-      if (options.randomInit().isPresent()) { // HookedLlava redraws its own
-        try {
-          m.redrawWeights(options.randomInit().getAsLong(), options.modelName(m.name()));
-        } catch (UnsupportedOperationException e) {
-          vlm.close();
-          throw new CheckpointException("random-init is not supported for model_type '" + type.textValue()
-              + "' of " + checkpointDir + ": the family exposes no parameters to redraw", e);
-        }
+      if (options.randomInit().isPresent()) { // every family redraws at load; HookedLlava names its own
+        m.markRandomInit(options.modelName(m.name()));
       }
     }
     return vlm;

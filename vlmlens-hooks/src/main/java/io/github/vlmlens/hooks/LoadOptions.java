@@ -162,7 +162,8 @@ public final class LoadOptions {
      * normalisation parameters are kept as loaded. Each tensor is drawn on the host from the seed
      * and its name, so the weights are the same on every machine. The model's weights fingerprint
      * is then computed over the redrawn parameters (so it differs from the trained model's) and its
-     * name gets {@code " (random-init, seed S)"}. Families that expose no parameters refuse it.
+     * name gets {@code " (random-init, seed S)"}. Every family supports it: the tensors are redrawn as
+     * they are loaded, before anything is derived from them.
      */
     public Builder optRandomInit(long seed) {
       this.randomInitSeed = seed;

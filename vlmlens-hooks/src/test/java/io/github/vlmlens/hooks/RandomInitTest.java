@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@link LoadOptions.Builder#optRandomInit}: the untrained baseline. */
@@ -24,7 +26,7 @@ class RandomInitTest {
 
   private static Map<String, float[]> weights(HookedVlm vlm) {
     Map<String, float[]> out = new LinkedHashMap<>();
-    for (Map.Entry<String, NDArray> e : ArchitectureAccess.of(vlm).parameters().entrySet()) {
+    for (Map.Entry<String, NDArray> e : ArchitectureAccess.of(vlm).weights().entrySet()) {
       out.put(e.getKey(), e.getValue().toFloatArray());
     }
     return out;
@@ -92,14 +94,30 @@ class RandomInitTest {
     }
   }
 
-  @Test
-  void aHookedModelFamilyIsRedrawnToo() {
-    Path fixture = HfFixture.find("qwen2_vl");
-    assertNotNull(fixture, "the qwen2_vl fixture is committed");
+  /**
+   * Every family redraws its tensors at load, before deriving anything from them: the weights
+   * change as {@link #checkRedrawn} demands, the same seed gives the same logits bit for bit, and
+   * the redraw reaches the forward pass (the logits differ from the trained model's).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"qwen2_vl", "qwen2_5_vl", "gemma3", "internvl", "llava_onevision", "mllama"})
+  void everyHookedModelFamilyIsRedrawnAtLoad(String family) {
+    Path fixture = HfFixture.find(family);
+    assertNotNull(fixture, "the " + family + " fixture is committed");
     Path ckpt = fixture.resolve("checkpoint");
+    LoadOptions seven = LoadOptions.builder().optRandomInit(7).build();
     try (HookedVlm trained = HookedVlms.load(ckpt);
-        HookedVlm random = HookedVlms.load(ckpt, LoadOptions.builder().optRandomInit(7).build())) {
+        HookedVlm random = HookedVlms.load(ckpt, seven);
+        HookedVlm again = HookedVlms.load(ckpt, seven)) {
       checkRedrawn(trained, random);
+      assertEquals(random.info().fingerprint(), again.info().fingerprint());
+      io.github.vlmlens.core.VlmInput in =
+          trained.promptFormat().input(HfFixture.open(family).image(), "Is the dog left?");
+      io.github.vlmlens.core.RunSpec spec = io.github.vlmlens.core.RunSpec.builder().build();
+      float[] t = trained.run(in, spec).lastLogits();
+      float[] r = random.run(in, spec).lastLogits();
+      assertArrayEquals(r, again.run(in, spec).lastLogits(), 0f, "same seed, same logits");
+      assertTrue(HfFixture.maxAbsDiff(t, r) > 1e-3, "the redrawn weights reach the forward pass");
     }
   }
 }

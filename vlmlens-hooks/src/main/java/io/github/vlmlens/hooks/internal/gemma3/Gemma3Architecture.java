@@ -24,6 +24,7 @@ import io.github.vlmlens.hooks.internal.model.CheckedWeights;
 import io.github.vlmlens.hooks.internal.model.HookPointCatalog;
 import io.github.vlmlens.hooks.internal.model.KvCache;
 import io.github.vlmlens.hooks.internal.model.LayerPoints;
+import io.github.vlmlens.hooks.internal.model.RandomInit;
 import io.github.vlmlens.hooks.internal.model.Ops;
 import io.github.vlmlens.hooks.internal.siglip.FixedSizeImages;
 import io.github.vlmlens.hooks.internal.siglip.SiglipConfig;
@@ -73,6 +74,8 @@ public final class Gemma3Architecture implements Architecture {
   static final String VISION = "vision_tower.vision_model.";
   static final String PROJ = "multi_modal_projector.";
 
+  /** The tensors as loaded (redrawn for the random-init baseline), for the fingerprint. */
+  private final Map<String, NDArray> weights;
   private final Gemma3Config config;
   private final FixedSizeImages images;
   private final LlavaTokenizer tokenizer;
@@ -106,6 +109,7 @@ public final class Gemma3Architecture implements Architecture {
   private Gemma3Architecture(
       Gemma3Config config, FixedSizeImages images, LlavaTokenizer tokenizer, NDManager manager, DataType dataType,
       Map<String, NDArray> params, PromptFormat format, int[] stopIds) {
+    this.weights = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
     this.config = config;
     this.images = images;
     this.tokenizer = tokenizer;
@@ -198,6 +202,7 @@ public final class Gemma3Architecture implements Architecture {
       Map<String, NDArray> params =
           w.load(dir, manager, options.dataType(), n -> n,
               n -> (config.tieWordEmbeddings() && n.equals(LM_HEAD)) || SiglipTower.ignorable(n, VISION, vl));
+      RandomInit.applyIf(params, options);
       return new Gemma3Architecture(
           config, images, tokenizer, manager, options.dataType(), params, format, GenerationDefaults.eosTokenIds(dir));
     } catch (IllegalArgumentException e) {
@@ -636,6 +641,11 @@ public final class Gemma3Architecture implements Architecture {
     // Gemma3ForConditionalGeneration does not soft-cap its logits (only the text-only
     // Gemma3ForCausalLM applies final_logit_softcapping): checked against transformers 5.18.
     return Ops.linear(Ops.rmsNormOnePlus(hidden, finalNorm, (float) config.text().rmsNormEps()), lmHead, null);
+  }
+
+  @Override
+  public Map<String, NDArray> weights() {
+    return weights;
   }
 
   @Override

@@ -18,6 +18,7 @@ import io.github.vlmlens.hooks.internal.io.GenerationDefaults;
 import io.github.vlmlens.hooks.internal.io.LlavaTokenizer;
 import io.github.vlmlens.hooks.internal.model.Architecture;
 import io.github.vlmlens.hooks.internal.model.HookPointCatalog;
+import io.github.vlmlens.hooks.internal.model.RandomInit;
 import io.github.vlmlens.hooks.internal.model.KvCache;
 import io.github.vlmlens.hooks.internal.model.Ops;
 import java.nio.file.Path;
@@ -39,6 +40,8 @@ public final class InternVlArchitecture implements Architecture {
   static final String START = "<img>";
   static final String END = "</img>";
 
+  /** The tensors as loaded (redrawn for the random-init baseline), for the fingerprint. */
+  private final Map<String, NDArray> weights;
   private final Path dir;
   private final InternVlConfig config;
   private final InternVlImageProcessor processor;
@@ -53,6 +56,7 @@ public final class InternVlArchitecture implements Architecture {
   private InternVlArchitecture(
       Path dir, InternVlConfig config, InternVlImageProcessor processor, LlavaTokenizer tokenizer,
       NDManager manager, DataType dataType, Map<String, NDArray> params, PromptFormat format) {
+    this.weights = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
     this.dir = dir;
     this.config = config;
     this.processor = processor;
@@ -99,7 +103,7 @@ public final class InternVlArchitecture implements Architecture {
             + " tokens but the model's vocabulary has " + config.text().vocabSize());
       }
       manager = NDManager.newBaseManager(options.device(), "PyTorch");
-      Map<String, NDArray> params = InternVlNetwork.load(dir, config, manager, options.dataType());
+      Map<String, NDArray> params = RandomInit.applyIf(InternVlNetwork.load(dir, config, manager, options.dataType()), options);
       return new InternVlArchitecture(dir, config, processor, tokenizer, manager, options.dataType(), params, format);
     } catch (IllegalArgumentException e) {
       tokenizer.close();
@@ -431,6 +435,11 @@ public final class InternVlArchitecture implements Architecture {
   @Override
   public NDArray logits(NDArray hidden) {
     return network.logits(hidden);
+  }
+
+  @Override
+  public Map<String, NDArray> weights() {
+    return weights;
   }
 
   @Override

@@ -18,6 +18,7 @@ import io.github.vlmlens.hooks.internal.io.GenerationDefaults;
 import io.github.vlmlens.hooks.internal.io.LlavaTokenizer;
 import io.github.vlmlens.hooks.internal.model.Architecture;
 import io.github.vlmlens.hooks.internal.model.HookPointCatalog;
+import io.github.vlmlens.hooks.internal.model.RandomInit;
 import io.github.vlmlens.hooks.internal.model.KvCache;
 import io.github.vlmlens.hooks.internal.model.Ops;
 import java.nio.file.Path;
@@ -39,6 +40,8 @@ public final class MllamaArchitecture implements Architecture {
   /** Hugging Face's {@code torch.finfo(float32).min}, the masked value of every additive mask. */
   private static final float MIN = -Float.MAX_VALUE;
 
+  /** The tensors as loaded (redrawn for the random-init baseline), for the fingerprint. */
+  private final Map<String, NDArray> weights;
   private final Path dir;
   private final MllamaConfig config;
   private final MllamaImageProcessor processor;
@@ -55,6 +58,7 @@ public final class MllamaArchitecture implements Architecture {
   private MllamaArchitecture(
       Path dir, MllamaConfig config, MllamaImageProcessor processor, LlavaTokenizer tokenizer, String bosText,
       NDManager manager, DataType dataType, Map<String, NDArray> params, PromptFormat format) {
+    this.weights = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
     this.dir = dir;
     this.config = config;
     this.processor = processor;
@@ -109,7 +113,7 @@ public final class MllamaArchitecture implements Architecture {
       int[] bos = bosIds(configJson);
       String bosText = bos.length == 1 && bos[0] < tokenizer.vocabSize() ? tokenizer.tokenText(bos[0]) : null;
       manager = NDManager.newBaseManager(options.device(), "PyTorch");
-      Map<String, NDArray> params = MllamaNetwork.load(dir, config, manager, options.dataType());
+      Map<String, NDArray> params = RandomInit.applyIf(MllamaNetwork.load(dir, config, manager, options.dataType()), options);
       return new MllamaArchitecture(
           dir, config, processor, tokenizer, bosText, manager, options.dataType(), params, format);
     } catch (IllegalArgumentException e) {
@@ -645,6 +649,11 @@ public final class MllamaArchitecture implements Architecture {
   @Override
   public NDArray logits(NDArray hidden) {
     return network.logits(hidden);
+  }
+
+  @Override
+  public Map<String, NDArray> weights() {
+    return weights;
   }
 
   @Override

@@ -145,6 +145,15 @@ public interface Architecture extends AutoCloseable {
   }
 
   /**
+   * The checkpoint's tensors by name as loaded (after {@code LoadOptions.optRandomInit}'s redraw),
+   * for the weights fingerprint of a redrawn model; unlike {@link #parameters()} they need not be
+   * the arrays the forward pass reads. By default the parameters.
+   */
+  default java.util.Map<String, NDArray> weights() {
+    return parameters();
+  }
+
+  /**
    * Writes {@code config.json} and the weights ({@code model.safetensors}, every parameter in its
    * dtype, under the names of {@link #parameters()}) into {@code dir}, so that the family's loader
    * reads them back. Other checkpoint files (tokenizer, processor settings) are not written.

@@ -39,15 +39,12 @@ public final class HookedModel implements HookedVlm {
   private volatile String redrawnFingerprint;
 
   /**
-   * Redraws the weights in place ({@link RandomInit}, for {@code LoadOptions.optRandomInit}) and
-   * renames the model; its fingerprint is then taken over the redrawn parameters.
-   *
-   * @throws UnsupportedOperationException when the family exposes no parameters
+   * Marks the model as the random-initialised baseline, whose family redrew its weights at load
+   * ({@link RandomInit#applyIf}, for {@code LoadOptions.optRandomInit}), and renames it; its
+   * fingerprint is then taken over the redrawn tensors.
    */
-  public void redrawWeights(long seed, String newName) {
-    java.util.Map<String, ai.djl.ndarray.NDArray> params = arch.parameters();
-    RandomInit.redraw(params, seed);
-    this.redrawnFingerprint = io.github.vlmlens.hooks.internal.io.WeightsFingerprint.ofParameters(params);
+  public void markRandomInit(String newName) {
+    this.redrawnFingerprint = io.github.vlmlens.hooks.internal.io.WeightsFingerprint.ofParameters(arch.weights());
     this.name = newName;
     this.info = null;
   }

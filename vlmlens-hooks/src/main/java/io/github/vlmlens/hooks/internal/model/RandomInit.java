@@ -34,6 +34,19 @@ public final class RandomInit {
   }
 
   /**
+   * Redraws freshly loaded tensors when {@code options} ask for the random-initialised baseline
+   * ({@code LoadOptions.optRandomInit}); families call it before deriving anything from them.
+   *
+   * @return {@code tensors}
+   */
+  public static Map<String, NDArray> applyIf(Map<String, NDArray> tensors, io.github.vlmlens.hooks.LoadOptions options) {
+    if (options.randomInit().isPresent()) {
+      redraw(tensors, options.randomInit().getAsLong());
+    }
+    return tensors;
+  }
+
+  /**
    * Redraws the parameters in place (the very arrays the forward pass reads).
    *
    * @return how many tensors were redrawn

@@ -24,6 +24,7 @@ import io.github.vlmlens.hooks.internal.model.CheckedWeights;
 import io.github.vlmlens.hooks.internal.model.HookPointCatalog;
 import io.github.vlmlens.hooks.internal.model.KvCache;
 import io.github.vlmlens.hooks.internal.model.LayerPoints;
+import io.github.vlmlens.hooks.internal.model.RandomInit;
 import io.github.vlmlens.hooks.internal.model.LlamaBlock;
 import io.github.vlmlens.hooks.internal.model.Ops;
 import io.github.vlmlens.hooks.internal.siglip.FixedSizeImages;
@@ -69,6 +70,8 @@ public final class OnevisionArchitecture implements Architecture {
   static final String PROJ = "multi_modal_projector.";
   static final String NEWLINE = "image_newline";
 
+  /** The tensors as loaded (redrawn for the random-init baseline), for the fingerprint. */
+  private final Map<String, NDArray> weights;
   private final OnevisionConfig config;
   private final AnyresImages images;
   private final LlavaTokenizer tokenizer;
@@ -90,6 +93,7 @@ public final class OnevisionArchitecture implements Architecture {
   private OnevisionArchitecture(
       OnevisionConfig config, AnyresImages images, LlavaTokenizer tokenizer, NDManager manager, DataType dataType,
       Map<String, NDArray> params, PromptFormat format, int[] stopIds) {
+    this.weights = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
     this.config = config;
     this.images = images;
     this.tokenizer = tokenizer;
@@ -175,6 +179,7 @@ public final class OnevisionArchitecture implements Architecture {
       Map<String, NDArray> params = layout(config).load(dir, manager, options.dataType(),
           n -> n.equals("model." + NEWLINE) ? NEWLINE : n,
           n -> (config.tieWordEmbeddings() && n.equals(LM_HEAD)) || SiglipTower.ignorable(n, VISION, run));
+      RandomInit.applyIf(params, options);
       return new OnevisionArchitecture(config, anyres, tokenizer, manager, options.dataType(), params, format,
           GenerationDefaults.eosTokenIds(dir));
     } catch (IllegalArgumentException e) {
@@ -623,6 +628,11 @@ public final class OnevisionArchitecture implements Architecture {
   @Override
   public NDArray logits(NDArray hidden) {
     return Ops.linear(Ops.rmsNorm(hidden, finalNorm, (float) config.text().rmsNormEps()), lmHead, null);
+  }
+
+  @Override
+  public Map<String, NDArray> weights() {
+    return weights;
   }
 
   @Override

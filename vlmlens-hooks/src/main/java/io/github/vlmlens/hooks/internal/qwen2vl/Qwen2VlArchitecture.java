@@ -20,6 +20,7 @@ import io.github.vlmlens.hooks.internal.model.Architecture;
 import io.github.vlmlens.hooks.internal.model.HookPointCatalog;
 import io.github.vlmlens.hooks.internal.model.KvCache;
 import io.github.vlmlens.hooks.internal.model.Ops;
+import io.github.vlmlens.hooks.internal.model.RandomInit;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -135,7 +136,7 @@ public final class Qwen2VlArchitecture implements Architecture {
                 + config.text().vocabSize());
       }
       manager = NDManager.newBaseManager(options.device(), "PyTorch");
-      Map<String, NDArray> params = Qwen2VlWeights.load(dir, config, manager, options.dataType());
+      Map<String, NDArray> params = RandomInit.applyIf(Qwen2VlWeights.load(dir, config, manager, options.dataType()), options);
       Qwen2VlArchitecture arch =
           new Qwen2VlArchitecture(config, processor, tokenizer, manager, options.dataType(), params, format);
       arch.stopIds = GenerationDefaults.eosTokenIds(dir);
