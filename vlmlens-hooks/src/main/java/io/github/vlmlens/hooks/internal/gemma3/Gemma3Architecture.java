@@ -25,6 +25,7 @@ import io.github.vlmlens.hooks.internal.model.HookPointCatalog;
 import io.github.vlmlens.hooks.internal.model.KvCache;
 import io.github.vlmlens.hooks.internal.model.LayerPoints;
 import io.github.vlmlens.hooks.internal.model.RandomInit;
+import io.github.vlmlens.hooks.internal.model.TokenizedArchitecture;
 import io.github.vlmlens.hooks.internal.model.Ops;
 import io.github.vlmlens.hooks.internal.siglip.FixedSizeImages;
 import io.github.vlmlens.hooks.internal.siglip.SiglipConfig;
@@ -64,7 +65,7 @@ import java.util.Objects;
  * not soft-capped even when {@code final_logit_softcapping} is set: only the text-only
  * {@code Gemma3ForCausalLM} applies it.
  */
-public final class Gemma3Architecture implements Architecture {
+public final class Gemma3Architecture extends TokenizedArchitecture {
   /** The chat template's rendering of one user turn with an image and the question. */
   public static final String TEMPLATE =
       "<start_of_turn>user\n<image>{question}<end_of_turn>\n<start_of_turn>model\n";
@@ -78,10 +79,6 @@ public final class Gemma3Architecture implements Architecture {
   private final Map<String, NDArray> weights;
   private final Gemma3Config config;
   private final FixedSizeImages images;
-  private final LlavaTokenizer tokenizer;
-  private final NDManager manager;
-  private final DataType dataType;
-  private final PromptFormat format;
   private final SiglipTower tower;
   private final HookPointCatalog catalog;
   private final int[] stopIds;
@@ -109,13 +106,10 @@ public final class Gemma3Architecture implements Architecture {
   private Gemma3Architecture(
       Gemma3Config config, FixedSizeImages images, LlavaTokenizer tokenizer, NDManager manager, DataType dataType,
       Map<String, NDArray> params, PromptFormat format, int[] stopIds) {
+    super(tokenizer, manager, dataType, format);
     this.weights = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
     this.config = config;
     this.images = images;
-    this.tokenizer = tokenizer;
-    this.manager = manager;
-    this.dataType = dataType;
-    this.format = format;
     this.stopIds = stopIds;
     SiglipConfig v = config.vision();
     this.tower = new SiglipTower(v, params, VISION, v.numHiddenLayers(), dataType);
@@ -271,16 +265,6 @@ public final class Gemma3Architecture implements Architecture {
   }
 
   @Override
-  public NDManager manager() {
-    return manager;
-  }
-
-  @Override
-  public DataType dataType() {
-    return dataType;
-  }
-
-  @Override
   public int numLayers() {
     return layers.length;
   }
@@ -325,31 +309,11 @@ public final class Gemma3Architecture implements Architecture {
   }
 
   @Override
-  public PromptFormat promptFormat() {
-    return format;
-  }
-
-  @Override
   public Tokenization tokenize(VlmInput input) {
     if (input.isVideo()) {
       throw new IllegalArgumentException("Gemma 3 takes images, not video; pass the frames as images");
     }
     return tokenizer.tokenize(input);
-  }
-
-  @Override
-  public int answerTokenId(String word) {
-    return tokenizer.singleTokenId(word);
-  }
-
-  @Override
-  public String tokenText(int id) {
-    return id < tokenizer.vocabSize() ? tokenizer.tokenText(id) : "<id " + id + ">";
-  }
-
-  @Override
-  public String decodeText(int[] ids) {
-    return tokenizer.decode(ids);
   }
 
   @Override
@@ -646,12 +610,6 @@ public final class Gemma3Architecture implements Architecture {
   @Override
   public Map<String, NDArray> weights() {
     return weights;
-  }
-
-  @Override
-  public void close() {
-    tokenizer.close();
-    manager.close();
   }
 
   @Override

@@ -19,6 +19,7 @@ import io.github.vlmlens.hooks.internal.io.LlavaTokenizer;
 import io.github.vlmlens.hooks.internal.model.Architecture;
 import io.github.vlmlens.hooks.internal.model.HookPointCatalog;
 import io.github.vlmlens.hooks.internal.model.RandomInit;
+import io.github.vlmlens.hooks.internal.model.TokenizedArchitecture;
 import io.github.vlmlens.hooks.internal.model.KvCache;
 import io.github.vlmlens.hooks.internal.model.Ops;
 import java.nio.file.Path;
@@ -32,7 +33,7 @@ import java.util.Objects;
  * InternVL ({@code internvl}) behind the runner's {@link Architecture} seam. See the package
  * documentation for the hook points and the prompt format.
  */
-public final class InternVlArchitecture implements Architecture {
+public final class InternVlArchitecture extends TokenizedArchitecture {
   /** The chat template's rendering of one user message holding an image and the question. */
   public static final String TEMPLATE =
       "<|im_start|>user\n" + VlmInput.IMAGE_PLACEHOLDER + "\n{question}<|im_end|>\n<|im_start|>assistant\n";
@@ -45,25 +46,18 @@ public final class InternVlArchitecture implements Architecture {
   private final Path dir;
   private final InternVlConfig config;
   private final InternVlImageProcessor processor;
-  private final LlavaTokenizer tokenizer;
-  private final NDManager manager;
-  private final DataType dataType;
   private final InternVlNetwork network;
   private final HookPointCatalog catalog;
-  private final PromptFormat format;
   private final long padId;
 
   private InternVlArchitecture(
       Path dir, InternVlConfig config, InternVlImageProcessor processor, LlavaTokenizer tokenizer,
       NDManager manager, DataType dataType, Map<String, NDArray> params, PromptFormat format) {
+    super(tokenizer, manager, dataType, format);
     this.weights = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
     this.dir = dir;
     this.config = config;
     this.processor = processor;
-    this.tokenizer = tokenizer;
-    this.manager = manager;
-    this.dataType = dataType;
-    this.format = format;
     this.network = new InternVlNetwork(config, params, dataType);
     int depth = config.vision().numHiddenLayers();
     this.catalog = new HookPointCatalog(network.hookPoints(), config.text().numHiddenLayers(), depth, depth);
@@ -136,16 +130,6 @@ public final class InternVlArchitecture implements Architecture {
   }
 
   @Override
-  public NDManager manager() {
-    return manager;
-  }
-
-  @Override
-  public DataType dataType() {
-    return dataType;
-  }
-
-  @Override
   public int numLayers() {
     return config.text().numHiddenLayers();
   }
@@ -186,11 +170,6 @@ public final class InternVlArchitecture implements Architecture {
     return component == HookPoint.Component.VISION ? config.vision().numHeads() : config.text().numAttentionHeads();
   }
 
-  @Override
-  public PromptFormat promptFormat() {
-    return format;
-  }
-
   /**
    * The input as the processor sees it: each image placeholder wrapped in {@code <img>} and
    * {@code </img>}, as {@code InternVLProcessor} wraps each {@code <IMG_CONTEXT>}.
@@ -205,21 +184,6 @@ public final class InternVlArchitecture implements Architecture {
   @Override
   public Tokenization tokenize(VlmInput input) {
     return tokenizer.tokenize(wrapped(input));
-  }
-
-  @Override
-  public int answerTokenId(String word) {
-    return tokenizer.singleTokenId(word);
-  }
-
-  @Override
-  public String tokenText(int id) {
-    return id < tokenizer.vocabSize() ? tokenizer.tokenText(id) : "<id " + id + ">";
-  }
-
-  @Override
-  public String decodeText(int[] ids) {
-    return tokenizer.decode(ids);
   }
 
   @Override
@@ -445,8 +409,7 @@ public final class InternVlArchitecture implements Architecture {
   @Override
   public void close() {
     network.close();
-    tokenizer.close();
-    manager.close();
+    super.close();
   }
 
   @Override

@@ -2,7 +2,6 @@ package io.github.vlmlens.hooks.internal.llava;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.github.vlmlens.core.HookPoint;
 import io.github.vlmlens.core.PromptFormat;
@@ -16,6 +15,7 @@ import io.github.vlmlens.hooks.internal.io.GenerationDefaults;
 import io.github.vlmlens.hooks.internal.io.ImagePreprocessor;
 import io.github.vlmlens.hooks.internal.io.LlavaTokenizer;
 import io.github.vlmlens.hooks.internal.model.Architecture;
+import io.github.vlmlens.hooks.internal.model.TokenizedArchitecture;
 import io.github.vlmlens.hooks.internal.model.HookPointCatalog;
 import io.github.vlmlens.hooks.internal.model.KvCache;
 import io.github.vlmlens.hooks.internal.model.LlavaNetwork;
@@ -27,13 +27,11 @@ import java.util.List;
  * is resized and cropped to the tower's square input, becomes {@code patches + 1} vision rows and
  * a fixed number of image tokens; positions are {@code 0..T-1}.
  */
-public final class LlavaArchitecture implements Architecture {
+public final class LlavaArchitecture extends TokenizedArchitecture {
   private final LlavaModel model;
   private final LlavaNetwork network;
   private final boolean ownsModel;
-  private final LlavaTokenizer tokenizer;
   private final ImagePreprocessor preprocessor;
-  private final PromptFormat format;
   private final HookPointCatalog catalog;
   private final int visionSeq;
   private final int imageTokens;
@@ -48,12 +46,11 @@ public final class LlavaArchitecture implements Architecture {
   public LlavaArchitecture(
       LlavaModel model, LlavaNetwork network, boolean ownsModel, LlavaTokenizer tokenizer,
       ImagePreprocessor preprocessor, PromptFormat format) {
+    super(tokenizer, model.manager(), model.dataType(), format);
     this.model = model;
     this.network = network;
     this.ownsModel = ownsModel;
-    this.tokenizer = tokenizer;
     this.preprocessor = preprocessor;
-    this.format = format;
     LlavaConfig c = model.config();
     this.catalog =
         new HookPointCatalog(
@@ -89,16 +86,6 @@ public final class LlavaArchitecture implements Architecture {
   @Override
   public String modelType() {
     return "llava";
-  }
-
-  @Override
-  public NDManager manager() {
-    return model.manager();
-  }
-
-  @Override
-  public DataType dataType() {
-    return model.dataType();
   }
 
   @Override
@@ -143,31 +130,6 @@ public final class LlavaArchitecture implements Architecture {
     return component == HookPoint.Component.VISION
         ? model.config().vision().numAttentionHeads()
         : model.config().text().numAttentionHeads();
-  }
-
-  @Override
-  public PromptFormat promptFormat() {
-    return format;
-  }
-
-  @Override
-  public Tokenization tokenize(VlmInput input) {
-    return tokenizer.tokenize(input);
-  }
-
-  @Override
-  public int answerTokenId(String word) {
-    return tokenizer.singleTokenId(word);
-  }
-
-  @Override
-  public String tokenText(int id) {
-    return id < tokenizer.vocabSize() ? tokenizer.tokenText(id) : "<id " + id + ">";
-  }
-
-  @Override
-  public String decodeText(int[] ids) {
-    return tokenizer.decode(ids);
   }
 
   @Override
@@ -320,6 +282,7 @@ public final class LlavaArchitecture implements Architecture {
     model.save(dir);
   }
 
+  /** Frees the tokenizer, and the model (with its manager) only when this architecture owns it. */
   @Override
   public void close() {
     tokenizer.close();

@@ -19,6 +19,7 @@ import io.github.vlmlens.hooks.internal.io.LlavaTokenizer;
 import io.github.vlmlens.hooks.internal.model.Architecture;
 import io.github.vlmlens.hooks.internal.model.HookPointCatalog;
 import io.github.vlmlens.hooks.internal.model.RandomInit;
+import io.github.vlmlens.hooks.internal.model.TokenizedArchitecture;
 import io.github.vlmlens.hooks.internal.model.KvCache;
 import io.github.vlmlens.hooks.internal.model.Ops;
 import java.nio.file.Path;
@@ -32,7 +33,7 @@ import java.util.Objects;
  * Llama-3.2-Vision ({@code mllama}) behind the runner's {@link Architecture} seam. See the package
  * documentation for the hook points and what an image is in the token sequence.
  */
-public final class MllamaArchitecture implements Architecture {
+public final class MllamaArchitecture extends TokenizedArchitecture {
   /** The Instruct chat template's rendering of one user message holding an image and the question. */
   public static final String TEMPLATE =
       "<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\n" + VlmInput.IMAGE_PLACEHOLDER
@@ -45,28 +46,21 @@ public final class MllamaArchitecture implements Architecture {
   private final Path dir;
   private final MllamaConfig config;
   private final MllamaImageProcessor processor;
-  private final LlavaTokenizer tokenizer;
   private final String bosText;
-  private final NDManager manager;
-  private final DataType dataType;
   private final MllamaNetwork network;
   private final HookPointCatalog catalog;
-  private final PromptFormat format;
   private final long padId;
   private final float[] invFreq;
 
   private MllamaArchitecture(
       Path dir, MllamaConfig config, MllamaImageProcessor processor, LlavaTokenizer tokenizer, String bosText,
       NDManager manager, DataType dataType, Map<String, NDArray> params, PromptFormat format) {
+    super(tokenizer, manager, dataType, format);
     this.weights = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
     this.dir = dir;
     this.config = config;
     this.processor = processor;
-    this.tokenizer = tokenizer;
     this.bosText = bosText;
-    this.manager = manager;
-    this.dataType = dataType;
-    this.format = format;
     this.network = new MllamaNetwork(config, params, dataType);
     int depth = config.vision().numHiddenLayers() + config.vision().numGlobalLayers();
     this.catalog = new HookPointCatalog(network.hookPoints(), config.text().numHiddenLayers(), depth, depth);
@@ -157,16 +151,6 @@ public final class MllamaArchitecture implements Architecture {
   }
 
   @Override
-  public NDManager manager() {
-    return manager;
-  }
-
-  @Override
-  public DataType dataType() {
-    return dataType;
-  }
-
-  @Override
   public int numLayers() {
     return config.text().numHiddenLayers();
   }
@@ -207,11 +191,6 @@ public final class MllamaArchitecture implements Architecture {
     return component == HookPoint.Component.VISION ? config.vision().numHeads() : config.text().numAttentionHeads();
   }
 
-  @Override
-  public PromptFormat promptFormat() {
-    return format;
-  }
-
   /**
    * The input as {@code MllamaProcessor} sees it: {@code <|begin_of_text|>} put after the leading
    * image placeholders when the prompt does not hold it ({@code build_string_from_input}).
@@ -235,21 +214,6 @@ public final class MllamaArchitecture implements Architecture {
   @Override
   public Tokenization tokenize(VlmInput input) {
     return tokenizer.tokenize(withBos(input));
-  }
-
-  @Override
-  public int answerTokenId(String word) {
-    return tokenizer.singleTokenId(word);
-  }
-
-  @Override
-  public String tokenText(int id) {
-    return id < tokenizer.vocabSize() ? tokenizer.tokenText(id) : "<id " + id + ">";
-  }
-
-  @Override
-  public String decodeText(int[] ids) {
-    return tokenizer.decode(ids);
   }
 
   @Override
@@ -659,8 +623,7 @@ public final class MllamaArchitecture implements Architecture {
   @Override
   public void close() {
     network.close();
-    tokenizer.close();
-    manager.close();
+    super.close();
   }
 
   @Override

@@ -25,6 +25,7 @@ import io.github.vlmlens.hooks.internal.model.HookPointCatalog;
 import io.github.vlmlens.hooks.internal.model.KvCache;
 import io.github.vlmlens.hooks.internal.model.LayerPoints;
 import io.github.vlmlens.hooks.internal.model.RandomInit;
+import io.github.vlmlens.hooks.internal.model.TokenizedArchitecture;
 import io.github.vlmlens.hooks.internal.model.LlamaBlock;
 import io.github.vlmlens.hooks.internal.model.Ops;
 import io.github.vlmlens.hooks.internal.siglip.FixedSizeImages;
@@ -60,7 +61,7 @@ import java.util.Objects;
  * ({@link VlmInput#ofVideo}). Video frames are processed as images resized to the tile size (the
  * PIL path; Hugging Face's torchvision video processor may differ by one 8-bit level).
  */
-public final class OnevisionArchitecture implements Architecture {
+public final class OnevisionArchitecture extends TokenizedArchitecture {
   /** The chat template's rendering of one user turn with an image and the question. */
   public static final String TEMPLATE = "<|im_start|>user <image>\n{question}<|im_end|><|im_start|>assistant\n";
 
@@ -74,10 +75,6 @@ public final class OnevisionArchitecture implements Architecture {
   private final Map<String, NDArray> weights;
   private final OnevisionConfig config;
   private final AnyresImages images;
-  private final LlavaTokenizer tokenizer;
-  private final NDManager manager;
-  private final DataType dataType;
-  private final PromptFormat format;
   private final SiglipTower tower;
   private final HookPointCatalog catalog;
   private final int[] stopIds;
@@ -93,13 +90,10 @@ public final class OnevisionArchitecture implements Architecture {
   private OnevisionArchitecture(
       OnevisionConfig config, AnyresImages images, LlavaTokenizer tokenizer, NDManager manager, DataType dataType,
       Map<String, NDArray> params, PromptFormat format, int[] stopIds) {
+    super(tokenizer, manager, dataType, format);
     this.weights = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
     this.config = config;
     this.images = images;
-    this.tokenizer = tokenizer;
-    this.manager = manager;
-    this.dataType = dataType;
-    this.format = format;
     this.stopIds = stopIds;
     this.tower = new SiglipTower(config.vision(), params, VISION, config.visionLayersRun(), dataType);
     this.embedTokens = CheckedWeights.get(params, LM + "embed_tokens.weight");
@@ -255,16 +249,6 @@ public final class OnevisionArchitecture implements Architecture {
   }
 
   @Override
-  public NDManager manager() {
-    return manager;
-  }
-
-  @Override
-  public DataType dataType() {
-    return dataType;
-  }
-
-  @Override
   public int numLayers() {
     return layers.length;
   }
@@ -302,31 +286,6 @@ public final class OnevisionArchitecture implements Architecture {
   public int heads(HookPoint.Component component) {
     return component == HookPoint.Component.VISION
         ? config.vision().numAttentionHeads() : config.text().numAttentionHeads();
-  }
-
-  @Override
-  public PromptFormat promptFormat() {
-    return format;
-  }
-
-  @Override
-  public Tokenization tokenize(VlmInput input) {
-    return tokenizer.tokenize(input);
-  }
-
-  @Override
-  public int answerTokenId(String word) {
-    return tokenizer.singleTokenId(word);
-  }
-
-  @Override
-  public String tokenText(int id) {
-    return id < tokenizer.vocabSize() ? tokenizer.tokenText(id) : "<id " + id + ">";
-  }
-
-  @Override
-  public String decodeText(int[] ids) {
-    return tokenizer.decode(ids);
   }
 
   @Override
@@ -633,12 +592,6 @@ public final class OnevisionArchitecture implements Architecture {
   @Override
   public Map<String, NDArray> weights() {
     return weights;
-  }
-
-  @Override
-  public void close() {
-    tokenizer.close();
-    manager.close();
   }
 
   @Override

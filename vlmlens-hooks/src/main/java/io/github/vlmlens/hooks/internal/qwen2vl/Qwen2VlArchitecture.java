@@ -21,6 +21,7 @@ import io.github.vlmlens.hooks.internal.model.HookPointCatalog;
 import io.github.vlmlens.hooks.internal.model.KvCache;
 import io.github.vlmlens.hooks.internal.model.Ops;
 import io.github.vlmlens.hooks.internal.model.RandomInit;
+import io.github.vlmlens.hooks.internal.model.TokenizedArchitecture;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,7 +48,7 @@ import java.util.Objects;
  * for the published Qwen2-VL and Qwen2.5-VL templates {@value #SYSTEM_TEMPLATE} — else, for a
  * checkpoint without a template, that same text.
  */
-public final class Qwen2VlArchitecture implements Architecture {
+public final class Qwen2VlArchitecture extends TokenizedArchitecture {
   /** The chat template's rendering with the default system prompt. */
   public static final String SYSTEM_TEMPLATE =
       "<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n"
@@ -56,15 +57,10 @@ public final class Qwen2VlArchitecture implements Architecture {
   public static final String PLAIN_TEMPLATE =
       "<|im_start|>user\n<|vision_start|><image><|vision_end|>{question}<|im_end|>\n<|im_start|>assistant\n";
 
-
   private final Qwen2VlConfig config;
   private final Qwen2VlImageProcessor processor;
-  private final LlavaTokenizer tokenizer;
-  private final NDManager manager;
-  private final DataType dataType;
   private final Qwen2VlNetwork network;
   private final HookPointCatalog catalog;
-  private final PromptFormat format;
   private final float[] textInvFreq;
   private final float[] visionInvFreq;
   private final long padId;
@@ -75,12 +71,9 @@ public final class Qwen2VlArchitecture implements Architecture {
   private Qwen2VlArchitecture(
       Qwen2VlConfig config, Qwen2VlImageProcessor processor, LlavaTokenizer tokenizer, NDManager manager,
       DataType dataType, Map<String, NDArray> params, PromptFormat format) {
+    super(tokenizer, manager, dataType, format);
     this.config = config;
     this.processor = processor;
-    this.tokenizer = tokenizer;
-    this.manager = manager;
-    this.dataType = dataType;
-    this.format = format;
     this.network = new Qwen2VlNetwork(config, params, dataType, manager);
     this.params = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
     int depth = config.vision().depth();
@@ -173,16 +166,6 @@ public final class Qwen2VlArchitecture implements Architecture {
   }
 
   @Override
-  public NDManager manager() {
-    return manager;
-  }
-
-  @Override
-  public DataType dataType() {
-    return dataType;
-  }
-
-  @Override
   public int numLayers() {
     return config.text().numHiddenLayers();
   }
@@ -223,28 +206,6 @@ public final class Qwen2VlArchitecture implements Architecture {
     return component == HookPoint.Component.VISION
         ? config.vision().numHeads()
         : config.text().numAttentionHeads();
-  }
-
-  @Override
-  public PromptFormat promptFormat() {
-    return format;
-  }
-
-  @Override
-  public Tokenization tokenize(VlmInput input) {
-    return tokenizer.tokenize(input);
-  }
-
-
-
-  @Override
-  public int answerTokenId(String word) {
-    return tokenizer.singleTokenId(word);
-  }
-
-  @Override
-  public String tokenText(int id) {
-    return id < tokenizer.vocabSize() ? tokenizer.tokenText(id) : "<id " + id + ">";
   }
 
   // ------------------------------------------------------------------------------ encoding
@@ -520,11 +481,6 @@ public final class Qwen2VlArchitecture implements Architecture {
   }
 
   @Override
-  public String decodeText(int[] ids) {
-    return tokenizer.decode(ids);
-  }
-
-  @Override
   public int[] stopTokenIds() {
     return stopIds.clone();
   }
@@ -582,8 +538,7 @@ public final class Qwen2VlArchitecture implements Architecture {
   @Override
   public void close() {
     network.close();
-    tokenizer.close();
-    manager.close();
+    super.close();
   }
 
   @Override
