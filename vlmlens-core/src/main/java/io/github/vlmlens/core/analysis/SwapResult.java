@@ -56,13 +56,16 @@ public record SwapResult(
     List<Sample> samples,
     Provenance provenance) {
 
-  /** Copies the lists. */
+  /** Copies the lists; a config without layers (every layer) is given the layers swept. */
   public SwapResult {
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(config, "config");
     layers = List.copyOf(layers);
     imageTokenDefinition =
         imageTokenDefinition == null ? ImageTokenDefinition.TEXT_STREAM_POSITIONS : imageTokenDefinition;
+    if (config.layers().isEmpty()) { // a result names its layers (files of 0.1.0 said "all" by [])
+      config = config.toBuilder().layers(layers.stream().mapToInt(Integer::intValue).toArray()).build();
+    }
     curves = List.copyOf(curves);
     samples = List.copyOf(samples);
     warnings = warnings == null ? List.of() : List.copyOf(warnings);

@@ -82,14 +82,9 @@ public record LogitLensResult(
                 + "0 = the embeddings) at that position is read through the final norm and the unembedding, "
                 + "and its probability (shading). Prompt: " + prompt)
         .heatTable(header, rowLabels, cells, shade)
-        .subheading("Settings")
-        .table(
-            List.of("setting", "value"),
-            List.of(
-                List.of("model", model),
-                List.of("layers", layers.toString()),
-                List.of("positions", positions.toString()),
-                List.of("top k in " + JSON_FILE, Integer.toString(k))));
+        .settings(
+            new java.util.TreeMap<>(java.util.Map.of("prompt", prompt, "layers", layers, "positions", positions, "topK", k)),
+            new java.util.LinkedHashMap<>(java.util.Map.of("model", model)));
   }
 
   /**

@@ -2,28 +2,43 @@ package io.github.vlmlens.core.report;
 
 import com.google.common.html.HtmlEscapers;
 import io.github.vlmlens.core.API;
-import java.io.ByteArrayOutputStream;
+import io.github.vlmlens.core.ModelInfo;
+import io.github.vlmlens.core.analysis.Provenance;
+import io.github.vlmlens.core.analysis.RunJournal;
+import io.github.vlmlens.core.analysis.internal.Json;
+import io.github.vlmlens.core.analysis.internal.JsonLines;
+import io.github.vlmlens.core.analysis.internal.VlmlensVersion;
+import io.github.vlmlens.core.report.internal.PlotRenderer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.HeatMapChart;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.internal.chartpart.Chart;
 
 /**
- * A self-contained HTML report page under construction, in the style of the swap report: headings,
- * paragraphs, tables, preformatted text and XChart plots embedded as base64 PNG, so the one file
- * can be mailed or archived. Text is HTML-escaped. A page is a mutable, single-threaded builder:
- * add parts in order, then {@link #render()} or {@link #write(Path)}.
+ * The one builder of every vlmlens HTML report: headings, paragraphs, tables, heat tables,
+ * preformatted text and {@link Plot}s embedded as base64 PNG (so the one file can be mailed or
+ * archived, with SVG and PNG files of each chart written beside it), and a Settings section every
+ * page must have. Text is HTML-escaped. A page is a mutable, single-threaded builder: add parts in
+ * order, then {@link #render()} or {@link #write(Path)}.
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class HtmlPage {
+  /** The folder beside a written page that holds its charts as SVG and PNG. */
+  public static final String FIGURES = "figures";
+
   private final StringBuilder body = new StringBuilder();
+  private final List<Figure> figures = new ArrayList<>();
   private final String title;
+  private boolean hasSettings;
+
+  private record Figure(String name, Plot plot, byte[] png) {}
 
   private HtmlPage(String title) {
     this.title = title;
@@ -51,6 +66,22 @@ public final class HtmlPage {
   /** A paragraph of plain text. */
   public HtmlPage paragraph(String text) {
     body.append("<p>").append(esc(text)).append("</p>\n");
+    return this;
+  }
+
+  /** A warning, boxed in red. */
+  public HtmlPage warning(String text) {
+    body.append("<p class=\"warning\"><b>Warning:</b> ").append(esc(text)).append("</p>\n");
+    return this;
+  }
+
+  /** A bulleted list, folded under {@code summary} (click to open). */
+  public HtmlPage foldedList(String summary, List<String> items) {
+    body.append("<details><summary>").append(esc(summary)).append("</summary>\n<ul>\n");
+    for (String i : items) {
+      body.append("<li>").append(esc(i)).append("</li>\n");
+    }
+    body.append("</ul>\n</details>\n");
     return this;
   }
 
@@ -137,43 +168,115 @@ public final class HtmlPage {
     return this;
   }
 
-  /** An XChart plot, rendered to PNG at its own size; the alternative text is its title. */
-  public HtmlPage chart(XYChart chart) {
-    return anyChart(chart);
+  /**
+   * A chart: drawn as PNG into the page, with links to its SVG and PNG files, which {@link #write}
+   * writes into {@value #FIGURES} beside the page. The alternative text is its title.
+   */
+  public HtmlPage chart(Plot plot) {
+    body.append("<figure>\n");
+    figure(plot);
+    body.append("</figure>\n");
+    return this;
   }
 
-  /** An XChart heat map, rendered to PNG at its own size; the alternative text is its title. */
-  public HtmlPage chart(HeatMapChart chart) {
-    return anyChart(chart);
-  }
-
-  /** Several (small) plots side by side, wrapping onto as many lines as the page needs. */
-  public HtmlPage chartRow(List<XYChart> charts) {
-    return anyChartRow(charts);
-  }
-
-  /** Several (small) heat maps side by side, wrapping onto as many lines as the page needs. */
-  public HtmlPage heatMapRow(List<HeatMapChart> charts) {
-    return anyChartRow(charts);
-  }
-
-  // XChart's common supertype lives in its internal package: it stays out of public signatures.
-  private HtmlPage anyChart(Chart<?, ?> chart) {
-    return image(anyPng(chart), chart.getTitle());
-  }
-
-  private HtmlPage anyChartRow(List<? extends Chart<?, ?>> charts) {
+  /** Several (small) charts side by side, wrapping onto as many lines as the page needs. */
+  public HtmlPage chartRow(List<Plot> plots) {
     body.append("<div class=\"row\">\n");
-    for (Chart<?, ?> c : charts) {
-      img(anyPng(c), c.getTitle());
-      body.append('\n');
+    for (Plot p : plots) {
+      body.append("<figure>\n");
+      figure(p);
+      body.append("</figure>\n");
     }
     body.append("</div>\n");
     return this;
   }
 
-  /** The page as one HTML document. */
+  private void figure(Plot plot) {
+    byte[] png = PlotRenderer.png(Objects.requireNonNull(plot, "plot"));
+    String name = String.format(Locale.ROOT, "%02d-%s", figures.size() + 1, slug(plot.title()));
+    figures.add(new Figure(name, plot, png));
+    img(png, plot.title());
+    body.append("\n<figcaption><a href=\"").append(FIGURES).append('/').append(name).append(".svg\">SVG</a> ")
+        .append("<a href=\"").append(FIGURES).append('/').append(name).append(".png\">PNG</a></figcaption>\n");
+  }
+
+  /**
+   * The Settings section of a result that carries its provenance: the model (name, family, weights
+   * fingerprint, dtype, device), the vlmlens, DJL, PyTorch and Java versions, the experiment, seeds,
+   * batch size and times, then the full configuration as JSON.
+   */
+  public HtmlPage settings(Provenance p) {
+    return settings(Objects.requireNonNull(p, "provenance"), null, Map.of());
+  }
+
+  /**
+   * The Settings section from the result's provenance where it has one ({@code p} not null),
+   * otherwise from its configuration; {@code facts} (a config hash, an IDs fingerprint) are listed
+   * either way, after the provenance's.
+   *
+   * @param p the result's provenance, or null when it records none
+   * @param configuration the configuration shown when {@code p} is null
+   * @param facts more settings by name, in order
+   */
+  public HtmlPage settings(Provenance p, Object configuration, Map<String, String> facts) {
+    if (p == null) {
+      return settings(configuration, facts);
+    }
+    Map<String, String> all = new LinkedHashMap<>();
+    ModelInfo m = p.model();
+    all.put("model", m.name());
+    all.put("model family", m.family());
+    all.put("weights fingerprint", m.fingerprint());
+    all.put("dtype", m.dtype());
+    all.put("device", m.device());
+    all.put("vlmlens", p.vlmlensVersion());
+    m.libraries().forEach(all::put);
+    all.put("java", p.java());
+    all.put("os", p.os());
+    all.put("experiment", p.experiment());
+    all.put("seeds", p.seeds().isEmpty() ? "none" : p.seeds().toString());
+    all.put("batch size", Integer.toString(p.batchSize()));
+    all.put("started", p.startedAt());
+    all.put("finished", p.finishedAt());
+    facts.forEach(all::putIfAbsent);
+    return settings(p.configuration(), all);
+  }
+
+  /**
+   * The Settings section of a result without a provenance: the facts given (model, seeds, versions
+   * the result records), the vlmlens version of this page, then the full configuration as JSON.
+   *
+   * @param configuration anything Jackson can write (a config record, a map)
+   * @param facts setting name to value, in order
+   */
+  public HtmlPage settings(Object configuration, Map<String, String> facts) {
+    heading("Settings");
+    List<List<String>> rows = new ArrayList<>();
+    facts.forEach((k, v) -> rows.add(List.of(k, String.valueOf(v))));
+    if (!facts.containsKey("vlmlens")) {
+      rows.add(List.of("vlmlens (this report)", VlmlensVersion.get()));
+    }
+    table(List.of("setting", "value"), rows);
+    subheading("Configuration");
+    preformatted(Json.pretty(configuration));
+    hasSettings = true;
+    return this;
+  }
+
+  /** Whether a Settings section has been added. */
+  public boolean hasSettings() {
+    return hasSettings;
+  }
+
+  /**
+   * The page as one HTML document.
+   *
+   * @throws IllegalStateException naming the page when it has no Settings section
+   */
   public String render() {
+    if (!hasSettings) {
+      throw new IllegalStateException("the report '" + title + "' has no Settings section");
+    }
     return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>"
         + esc(title)
         + "</title>\n<style>\n"
@@ -182,46 +285,60 @@ public final class HtmlPage {
         + "td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}\n"
         + "th{background:#f3f3f3}\npre{background:#f7f7f7;padding:0.8em;overflow-x:auto}\n"
         + ".row{display:flex;flex-wrap:wrap;gap:6px}\n"
+        + ".warning{border:2px solid #c00;padding:6px;color:#900}\n"
+        + "figure{margin:0.5em 0}\nfigure img{max-width:100%;height:auto}\n"
+        + "figcaption{font-size:80%;color:#666}\n"
         + "</style>\n</head>\n<body>\n"
         + body
         + "</body>\n</html>\n";
   }
 
   /**
-   * Writes {@link #render()} to a file, creating its directory.
+   * Writes every chart as SVG and PNG into {@value #FIGURES} beside the file, then {@link #render()}
+   * to the file (creating directories); each file is written whole or not at all.
+   *
+   * @throws UncheckedIOException naming the file when it cannot be written
+   * @throws IllegalStateException naming the page when it has no Settings section
+   */
+  public void write(Path file) {
+    String html = render();
+    Path dir = file.toAbsolutePath().getParent().resolve(FIGURES);
+    try {
+      if (!figures.isEmpty()) {
+        Files.createDirectories(dir);
+      }
+      for (Figure f : figures) {
+        JsonLines.writeAtomically(dir.resolve(f.name() + ".svg"), PlotRenderer.svg(f.plot()));
+        JsonLines.writeAtomically(dir.resolve(f.name() + ".png"), f.png());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the figures of '" + title + "' into " + dir, e);
+    }
+    RunJournal.writeText(file, html);
+  }
+
+  /**
+   * Writes one chart outside a page: PNG to {@code png} and SVG beside it (same name, {@code .svg}),
+   * each whole or not at all, creating the directory.
    *
    * @throws UncheckedIOException naming the file when it cannot be written
    */
-  public void write(Path file) {
-    io.github.vlmlens.core.analysis.RunJournal.writeText(file, render());
-  }
-
-  /**
-   * An XChart plot as PNG bytes.
-   *
-   * @throws UncheckedIOException naming the chart when it cannot be encoded
-   */
-  public static byte[] png(XYChart chart) {
-    return anyPng(chart);
-  }
-
-  /**
-   * An XChart heat map as PNG bytes.
-   *
-   * @throws UncheckedIOException naming the chart when it cannot be encoded
-   */
-  public static byte[] png(HeatMapChart chart) {
-    return anyPng(chart);
-  }
-
-  private static byte[] anyPng(Chart<?, ?> chart) {
+  public static void writeChart(Plot plot, Path png) {
+    String name = png.getFileName().toString();
+    Path svg = png.resolveSibling((name.endsWith(".png") ? name.substring(0, name.length() - 4) : name) + ".svg");
     try {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
-      return out.toByteArray();
+      Path parent = png.toAbsolutePath().getParent();
+      Files.createDirectories(parent);
+      JsonLines.writeAtomically(png, PlotRenderer.png(plot));
+      JsonLines.writeAtomically(svg, PlotRenderer.svg(plot));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot render the chart '" + chart.getTitle() + "'", e);
+      throw new UncheckedIOException("cannot write the chart '" + plot.title() + "' to " + png, e);
     }
+  }
+
+  private static String slug(String title) {
+    String s = title.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-+|-+$)", "");
+    return s.isEmpty() ? "chart" : s.substring(0, Math.min(48, s.length())).replaceAll("-+$", "");
   }
 
   private void img(byte[] png, String alt) {

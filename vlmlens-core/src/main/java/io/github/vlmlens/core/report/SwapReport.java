@@ -49,21 +49,21 @@ public final class SwapReport {
   }
 
   /**
-   * A self-contained HTML page: settings, sample and exclusion counts, the merging point, a plot of
+   * A self-contained HTML page: settings (provenance and configuration), sample and exclusion counts, the merging point, a plot of
    * every swap set's mean shift by layer, and per swap set a plot of the mean with its bootstrap
    * interval and a table of the statistics.
    */
   public static String toHtml(SwapResult result) {
-    return SwapHtml.render(Objects.requireNonNull(result, "result"));
+    return SwapHtml.page(Objects.requireNonNull(result, "result")).render();
   }
 
   /**
-   * Writes {@link #toHtml} to a file.
+   * Writes {@link #toHtml} to a file, and its charts as SVG and PNG into {@code figures/} beside it.
    *
    * @throws UncheckedIOException when the file cannot be written
    */
   public static void writeHtml(SwapResult result, Path file) {
-    write(file, toHtml(result));
+    SwapHtml.page(Objects.requireNonNull(result, "result")).write(file);
   }
 
   /**

@@ -86,6 +86,22 @@ class SwapReportTest {
   }
 
   @Test
+  void aConfigWithoutLayersIsGivenTheLayersSweptAlsoFromAnOldFile() throws Exception {
+    SwapResult r = result();
+    Path f = tmp.resolve("old.json");
+    SwapReport.writeJson(r, f);
+    String json = Files.readString(f);
+    int config = json.indexOf("\"config\"");
+    int layers = json.indexOf("\"layers\"", config);
+    String old = json.substring(0, layers) + "\"layers\" : [ ]" + json.substring(json.indexOf(']', layers) + 1);
+    assertTrue(old.contains("\"layers\" : [ ]"), old);
+    Files.writeString(f, old);
+    SwapResult back = SwapReport.readJson(f);
+    assertEquals(List.of(0, 1), back.config().layers());
+    assertEquals(r, back);
+  }
+
+  @Test
   void htmlEmbedsOnePngPerSetPlusTheOverviewAndNamesTheMergingPoint() throws Exception {
     String summary = SwapReport.writeAll(result(), tmp.resolve("out"));
     String html = Files.readString(tmp.resolve("out").resolve(SwapReport.HTML_FILE));
@@ -103,5 +119,13 @@ class SwapReportTest {
     assertTrue(summary.contains("2 samples, 1 excluded"), summary);
     assertTrue(summary.contains("Modality merging point: layer 1 (object-word shift peaks at 1.000"), summary);
     assertTrue(Files.exists(tmp.resolve("out").resolve(SwapReport.JSON_FILE)));
+    assertTrue(html.contains("<h2>Settings</h2>"), "every report has its settings");
+    for (int i = 1; i <= 3; i++) {
+      String prefix = String.format("%02d-", i);
+      try (var files = Files.list(tmp.resolve("out").resolve("figures"))) {
+        assertEquals(2, files.filter(p -> p.getFileName().toString().startsWith(prefix)).count(),
+            "SVG and PNG of chart " + i);
+      }
+    }
   }
 }

@@ -8,6 +8,7 @@ import io.github.vlmlens.core.analysis.ExperimentEngine;
 import io.github.vlmlens.temporal.ids.TemporalIdResult;
 import io.github.vlmlens.temporal.real.RealVideoSteerConfig;
 import io.github.vlmlens.temporal.real.RealVideoSteerResult;
+import io.github.vlmlens.temporal.report.TemporalReport;
 import io.github.vlmlens.temporal.real.RealVideoSteering;
 import io.github.vlmlens.temporal.real.RealVideoSwap;
 import io.github.vlmlens.temporal.steer.TemporalSteerConfig.Scaling;
@@ -124,8 +125,9 @@ final class RealVideoOptions {
           : cfg.withLayers(Arrays.stream(LayerList.parse(c.layers, vlm.numLayers(), cmd)).boxed().toList());
       RealVideoSteering steering = VideoOptions.checked(cmd, "--ids", () -> RealVideoSteering.of(vlm, ids, withLayers, c.foreignIds.allowForeignIds));
       RealVideoSteerResult r = steering.withBatchSize(c.batch).withProgressBar(!c.noProgress).run(entries, c.out);
-      System.out.print(r.summary());
+      System.out.print(TemporalReport.writeHtml(r, c.out));
       System.out.println("result: " + c.out.resolve(ExperimentEngine.RESULT_FILE).toAbsolutePath());
+      System.out.println("report: " + c.out.resolve(TemporalReport.HTML_FILE).toAbsolutePath());
     }
     return 0;
   }

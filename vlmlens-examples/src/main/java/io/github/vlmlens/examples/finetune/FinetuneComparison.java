@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.vlmlens.core.API;
 import io.github.vlmlens.core.report.HtmlPage;
+import io.github.vlmlens.core.report.Plot;
 import io.github.vlmlens.hooks.LoadOptions;
 import io.github.vlmlens.hooks.train.Evaluation;
 import io.github.vlmlens.hooks.train.FineTuneConfig;
@@ -24,8 +25,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.LongFunction;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 
 /**
  * The fair comparison of METHOD.md section 5: for every seed, a control arm (spatial-ID loss
@@ -288,24 +287,45 @@ public final class FinetuneComparison {
               conv.get("spatial").get("first_step_reaching_target").toString(), ""),
           List.of("steps/s", format(conv.get("control").get("steps_per_second"), 2),
               format(conv.get("spatial").get("steps_per_second"), 2), "")));
-      XYChart acc = new XYChartBuilder().width(700).height(400).title("Held-out accuracy").xAxisTitle("step").build();
-      XYChart lm = new XYChartBuilder().width(700).height(400).title("Training LM loss").xAxisTitle("step").build();
-      for (String arm : ARMS) {
-        for (var e : runs.get(arm).entrySet()) {
-          List<FineTuneResult.EvalRecord> ev = e.getValue().evaluations();
-          double[] x = ev.stream().mapToDouble(FineTuneResult.EvalRecord::step).toArray();
-          acc.addSeries(arm + " seed " + e.getKey(), x,
-              ev.stream().mapToDouble(r -> r.metrics().getOrDefault(metric, Double.NaN)).toArray());
-          double[] xl = ev.stream().filter(r -> !Double.isNaN(r.lmLoss())).mapToDouble(FineTuneResult.EvalRecord::step).toArray();
-          lm.addSeries(arm + " seed " + e.getKey(), xl,
-              ev.stream().filter(r -> !Double.isNaN(r.lmLoss())).mapToDouble(FineTuneResult.EvalRecord::lmLoss).toArray());
-        }
-      }
-      page.chartRow(List.of(acc, lm));
+      page.chartRow(List.of(armPlot(summary, "accuracy", "Held-out accuracy (" + metric + ")", "accuracy"),
+          armPlot(summary, "lm_loss", "LM loss", "LM loss")));
+      Map<String, String> facts = new LinkedHashMap<>();
+      facts.put("initial weights", summary.get("init").asText());
+      facts.put("seeds", summary.get("seeds").toString());
+      facts.put("metric", metric);
+      facts.put("target accuracy", summary.get("target_accuracy").asText());
+      facts.put("trainable values", summary.get("trainable_values").asText());
+      facts.put("command", summary.get("command").asText());
+      page.settings(summary.get("config"), facts);
       page.write(out.resolve(HTML_FILE));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the comparison report in " + out + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Both arms' mean over seeds of one quantity by step, their 95% t intervals shaded. */
+  private static Plot armPlot(ObjectNode summary, String key, String title, String yTitle) {
+    Plot p = Plot.lines(title + " by step (mean over seeds; shaded: 95% t interval)", "step", yTitle)
+        .withSize(520, 380).withIntegerX();
+    for (int k = 0; k < ARMS.size(); k++) {
+      List<double[]> pts = new ArrayList<>();
+      for (var row : summary.get("table")) {
+        var iv = row.get(ARMS.get(k)).get(key);
+        pts.add(new double[] {row.get("step").asDouble(), value(iv, "mean"), value(iv, "lo"), value(iv, "hi")});
+      }
+      double[][] cols = new double[4][pts.size()];
+      for (int i = 0; i < pts.size(); i++) {
+        for (int c = 0; c < 4; c++) {
+          cols[c][i] = pts.get(i)[c];
+        }
+      }
+      p = p.with(Plot.Series.line(ARMS.get(k), cols[0], cols[1], k).withBand(cols[2], cols[3]));
+    }
+    return p;
+  }
+
+  private static double value(com.fasterxml.jackson.databind.JsonNode iv, String field) {
+    return iv.hasNonNull(field) ? iv.get(field).asDouble() : Double.NaN;
   }
 
   private static void writeAtomically(Path file, String text) throws IOException {

@@ -12,6 +12,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.vlmlens.core.HookPoint;
 import io.github.vlmlens.core.analysis.TaskProgress;
+import io.github.vlmlens.core.report.HtmlPage;
+import io.github.vlmlens.core.report.Plot;
 import io.github.vlmlens.hooks.ForwardTap;
 import io.github.vlmlens.hooks.LlavaConfig;
 import io.github.vlmlens.hooks.LlavaModel;
@@ -26,10 +28,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * The optimisation loop shared by the tiny image and video models' training programs: loss on the
@@ -332,21 +330,18 @@ final class TinyTrainer {
     return a;
   }
 
-  private static void writePlot(Path file, List<double[]> curve, List<double[]> evalCurve)
-      throws IOException {
-    XYChart chart =
-        new XYChartBuilder().width(900).height(500).title("Tiny VLM training").xAxisTitle("step").build();
+  /** The training curves as {@code file} (PNG) and an SVG beside it. */
+  private static void writePlot(Path file, List<double[]> curve, List<double[]> evalCurve) {
     double[] x = curve.stream().mapToDouble(c -> c[0]).toArray();
-    chart.addSeries("loss", x, curve.stream().mapToDouble(c -> c[1]).toArray()).setMarker(SeriesMarkers.NONE);
-    chart.addSeries("train batch accuracy", x, smooth(curve.stream().mapToDouble(c -> c[2]).toArray(), 20))
-        .setMarker(SeriesMarkers.NONE);
+    Plot p = Plot.lines("Tiny VLM training", "step", "loss; accuracy (fraction)").withSize(900, 500).withIntegerX()
+        .with(Plot.Series.line("loss", x, curve.stream().mapToDouble(c -> c[1]).toArray(), 0).drawn(Plot.Style.PATH))
+        .with(Plot.Series.line("train batch accuracy (20-step mean)", x,
+            smooth(curve.stream().mapToDouble(c -> c[2]).toArray(), 20), 1).drawn(Plot.Style.PATH));
     if (!evalCurve.isEmpty()) {
-      chart.addSeries(
-          "worst held-out accuracy",
-          evalCurve.stream().mapToDouble(c -> c[0]).toArray(),
-          evalCurve.stream().mapToDouble(c -> c[1]).toArray());
+      p = p.with(Plot.Series.line("worst held-out accuracy", evalCurve.stream().mapToDouble(c -> c[0]).toArray(),
+          evalCurve.stream().mapToDouble(c -> c[1]).toArray(), 2));
     }
-    BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+    HtmlPage.writeChart(p, file);
   }
 
   private static double[] smooth(double[] v, int window) {

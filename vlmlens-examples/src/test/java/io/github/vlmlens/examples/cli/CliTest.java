@@ -42,11 +42,33 @@ class CliTest {
   void demoWritesEveryReport(@TempDir Path tmp) throws java.io.IOException {
     String[] r = run("demo", "--samples", "12", "--out", tmp.toString());
     assertEquals("0", r[0], r[2]);
-    for (String part : new String[] {"mirror-swap", "spatial-ids", "steering", "temporal-swap", "temporal-ids"}) {
-      Path html = tmp.resolve(part).resolve("report.html");
+    java.util.Map<String, Class<?>> types = new java.util.LinkedHashMap<>();
+    types.put("mirror-swap", io.github.vlmlens.core.analysis.SwapResult.class);
+    types.put("spatial-ids", io.github.vlmlens.spatial.ids.IdExtractionResult.class);
+    types.put("steering", io.github.vlmlens.spatial.steer.SteeringResult.class);
+    types.put("temporal-swap", io.github.vlmlens.core.analysis.SwapResult.class);
+    types.put("temporal-ids", io.github.vlmlens.temporal.ids.TemporalIdResult.class);
+    for (var e : types.entrySet()) {
+      Path html = tmp.resolve(e.getKey()).resolve("report.html");
       assertTrue(Files.isRegularFile(html), "no report " + html);
-      assertTrue(Files.readString(html).contains("<img"), html + " has no plot");
+      String page = Files.readString(html);
+      assertTrue(page.contains("<img"), html + " has no plot");
+      assertTrue(page.contains("<h2>Settings</h2>"), html + " has no Settings section");
+      assertTrue(Files.isRegularFile(tmp.resolve(e.getKey()).resolve("figures/01-" + firstFigure(page) + ".svg")),
+          html + ": its first chart's SVG is missing");
+      io.github.vlmlens.examples.ResultSchemas.assertValid(tmp.resolve(e.getKey()).resolve("result.json"), e.getValue());
     }
+    // No "all layers" sentinel: the steering result names the layers it steered.
+    var steering = io.github.vlmlens.spatial.steer.SteeringReport.readJson(tmp.resolve("steering/result.json"));
+    assertEquals(steering.layers(), steering.config().layers());
+    assertTrue(!steering.config().layers().isEmpty() && !steering.config().pairs().isEmpty());
+    assertTrue(steering.config().arbitraryRow() >= 0 && steering.config().arbitraryColumn() >= 0);
+  }
+
+  /** The slug of a page's first chart, from its SVG link. */
+  private static String firstFigure(String page) {
+    int at = page.indexOf("figures/01-") + "figures/01-".length();
+    return page.substring(at, page.indexOf(".svg", at));
   }
 
   @Test

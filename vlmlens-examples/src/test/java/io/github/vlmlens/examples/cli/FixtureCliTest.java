@@ -95,6 +95,8 @@ class FixtureCliTest {
     JsonNode json = MAPPER.readTree(out.resolve("result.json").toFile());
     assertTrue(json.get("layers").size() >= 3, json.get("layers").toString()); // lm.0 .. lm.N
     assertTrue(Files.readString(out.resolve("report.html")).contains("Logit lens"));
+    io.github.vlmlens.examples.ResultSchemas.assertValid(out.resolve("result.json"),
+        io.github.vlmlens.core.lens.LogitLensResult.class);
     String[] h = run("hook-points", "--model", fx.resolve("checkpoint").toString());
     assertEquals("0", h[0], h[2]);
   }

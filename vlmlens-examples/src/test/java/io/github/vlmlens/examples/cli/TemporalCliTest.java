@@ -141,7 +141,7 @@ class TemporalCliTest {
       String[] r = run(concat(new String[] {"temporal-swap", "--model", m, "--out", out.toString(), "--kind", kind,
           "--samples", "3", "--threshold", "0", "--layers", "0-2"}, video));
       assertEquals("0", r[0], r[2]);
-      assertWritten(out);
+      assertWritten(out, io.github.vlmlens.core.analysis.SwapResult.class);
       assertTrue(Files.readString(out.resolve("result.json")).contains("temporal mirror swap (" + kind + ")"));
     }
 
@@ -149,7 +149,7 @@ class TemporalCliTest {
     String[] r = run(concat(new String[] {"temporal-ids", "--model", m, "--out", idsOut.toString(), "--pairs", "1",
         "--positions", "1", "--shuffles", "2"}, video));
     assertEquals("0", r[0], r[2]);
-    assertWritten(idsOut);
+    assertWritten(idsOut, TemporalIdResult.class);
     TemporalIdResult ids = TemporalIdResult.read(idsOut.resolve("result.json"));
     assertEquals(List.of(0, 1, 2), ids.layers());
     assertEquals(3, ids.frames());
@@ -160,7 +160,7 @@ class TemporalCliTest {
         "--out", steerOut.toString(), "--samples", "2", "--layers", "1,2", "--no-progress"};
     r = run(steer);
     assertEquals("0", r[0], r[2]);
-    assertWritten(steerOut);
+    assertWritten(steerOut, TemporalSteerResult.class);
     TemporalSteerResult steered = TemporalSteerResult.read(steerOut.resolve("result.json"));
     assertEquals(2, steered.perLayer().size());
 
@@ -175,12 +175,14 @@ class TemporalCliTest {
     r = run(concat(new String[] {"spatiotemporal-grid", "--model", m, "--out", gridOut.toString(), "--pairs", "1",
         "--columns", "2", "--shuffles", "2", "--layers", "2"}, video));
     assertEquals("0", r[0], r[2]);
-    assertWritten(gridOut);
+    assertWritten(gridOut, io.github.vlmlens.temporal.grid.GridResult.class);
   }
 
-  private static void assertWritten(Path dir) throws IOException {
+  private static void assertWritten(Path dir, Class<?> type) throws IOException {
     assertTrue(Files.size(dir.resolve("result.json")) > 0, dir + "/result.json");
-    assertTrue(Files.readString(dir.resolve("report.html")).contains("<html"), dir + "/report.html");
+    String html = Files.readString(dir.resolve("report.html"));
+    assertTrue(html.contains("<html") && html.contains("<h2>Settings</h2>"), dir + "/report.html");
+    io.github.vlmlens.examples.ResultSchemas.assertValid(dir.resolve("result.json"), type);
   }
 
   private static String[] concat(String[] a, String[] b) {

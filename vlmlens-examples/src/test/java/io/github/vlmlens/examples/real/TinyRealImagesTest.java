@@ -8,6 +8,7 @@ import io.github.vlmlens.core.HookedVlm;
 import io.github.vlmlens.core.analysis.SwapConfig;
 import io.github.vlmlens.core.analysis.SwapResult;
 import io.github.vlmlens.core.analysis.SwapSet;
+import io.github.vlmlens.examples.ResultSchemas;
 import io.github.vlmlens.examples.cli.VlmlensCli;
 import io.github.vlmlens.spatial.ids.ExtractedIds;
 import io.github.vlmlens.spatial.ids.IdConfig;
@@ -73,6 +74,13 @@ class TinyRealImagesTest {
     return RealAnalyses.of(vlm, config).withIds(ids).withProgressBar(false).withBatchSize(8);
   }
 
+  /** Writes a result as the engine writes result.json and validates it against its schema. */
+  private static void assertValidWhenWritten(Object result, Class<?> type) {
+    Path f = dir.resolve(type.getSimpleName() + ".json");
+    io.github.vlmlens.core.analysis.RunJournal.writeJson(f, result);
+    ResultSchemas.assertValid(f, type);
+  }
+
   @Test
   void idMarginFollowsItsFormulaAndResumesToTheSameResult() {
     Path out = dir.resolve("margin");
@@ -86,6 +94,7 @@ class TinyRealImagesTest {
         : RealFormulas.idMargin(c.extSubjectV(), c.extObjectV(), c.gtSubjectV(), c.gtObjectV());
     assertFalse(Double.isNaN(margin));
     assertTrue(Files.exists(out.resolve("result.json")) && Files.exists(out.resolve("report.html")));
+    ResultSchemas.assertValid(out.resolve("result.json"), IdMarginResult.class);
     // A second run over the same directory reads the journal back: the same numbers.
     IdMarginResult again = analyses().idMargin(samples, out);
     assertEquals(r.readouts(), again.readouts());
@@ -97,6 +106,7 @@ class TinyRealImagesTest {
     List<RealSample> few = samples.subList(0, 8);
     SensitivityResult r = analyses().boxSensitivity(few, null);
     System.out.println(RealReports.write(r, null));
+    assertValidWhenWritten(r, SensitivityResult.class);
     for (SensitivityResult.Sample s : r.records()) {
       double[] pr = s.pGtBlurRandom().stream().mapToDouble(Double::doubleValue).toArray();
       assertEquals(RealFormulas.boxSensitivity(s.pGt(), s.pGtBlurObject(), pr), s.sensitivity(), 1e-12);
@@ -110,6 +120,7 @@ class TinyRealImagesTest {
   void steeringOnRealImagesIsJudgedByLogProbsAndGeneration() {
     RealSteeringResult r = analyses().steer(samples.subList(0, 6), null);
     System.out.println(RealReports.write(r, null));
+    assertValidWhenWritten(r, RealSteeringResult.class);
     assertEquals("", r.generationNote());
     RealSteeringResult.Layer l = r.layers().get(0);
     assertEquals(LAYER, l.layer());
@@ -123,6 +134,7 @@ class TinyRealImagesTest {
     List<RealSample> depth = RealDatasets.manifest(data.depth(), false).samples();
     DepthResult r = analyses().depth(depth, null);
     System.out.println(RealReports.write(r, null));
+    assertValidWhenWritten(r, DepthResult.class);
     assertEquals(16, r.samples());
     // The tiny VLM has no words "front" and "behind".
     assertTrue(Double.isNaN(r.accuracy()) && r.accuracyNote().startsWith("accuracy not measured"), r.accuracyNote());

@@ -99,6 +99,7 @@ class RealVideosTest {
         "--no-progress", "--out", out.toString());
     assertEquals("0", r[0], r[2]);
     SwapResult res = SwapReport.readJson(out.resolve(SwapReport.JSON_FILE));
+    io.github.vlmlens.examples.ResultSchemas.assertValid(out.resolve(SwapReport.JSON_FILE), SwapResult.class);
     assertTrue(Files.exists(out.resolve(SwapReport.HTML_FILE)));
     assertEquals("temporal mirror swap (real videos)", res.config().name());
     assertEquals(List.of(0, 2, 4, 6), res.layers());
@@ -201,6 +202,9 @@ class RealVideosTest {
         "--noise-draws", "3", "--no-progress", "--out", out.toString());
     assertEquals("0", r[0], r[2]);
     RealVideoSteerResult res = RealVideoSteerResult.read(out.resolve("result.json"));
+    io.github.vlmlens.examples.ResultSchemas.assertValid(out.resolve("result.json"), RealVideoSteerResult.class);
+    String page = Files.readString(out.resolve("report.html"));
+    assertTrue(page.contains("<h2>Settings</h2>") && page.contains("weights fingerprint"), "report of " + out);
     System.out.print(res.summary());
     assertEquals(N, res.sampleCount());
     assertEquals(N, res.labelled());

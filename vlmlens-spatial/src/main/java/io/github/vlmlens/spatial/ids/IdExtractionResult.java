@@ -74,11 +74,14 @@ public record IdExtractionResult(
     HeldOutLinearity.Verdict linearity,
     Provenance provenance) {
 
-  /** Copies the lists and derives {@link #linearity()}. */
+  /** Copies the lists and derives {@link #linearity()}; a config without layers (every layer) is given the layers read. */
   public IdExtractionResult {
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(config, "config");
     layers = List.copyOf(layers);
+    if (config.layers().isEmpty()) { // a result names its layers (files of 0.1.0 said "all" by [])
+      config = config.toBuilder().layers(layers.stream().mapToInt(Integer::intValue).toArray()).build();
+    }
     geometry = List.copyOf(geometry);
     spatialScatter = List.copyOf(spatialScatter);
     plainScatter = List.copyOf(plainScatter);

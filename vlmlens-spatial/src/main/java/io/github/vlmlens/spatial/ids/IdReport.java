@@ -39,16 +39,16 @@ public final class IdReport {
    * variance, the projected ID grid of every layer, and the plain-prompt comparison.
    */
   public static String toHtml(IdExtractionResult result) {
-    return IdText.html(Objects.requireNonNull(result, "result"));
+    return IdText.html(Objects.requireNonNull(result, "result")).render();
   }
 
   /**
-   * Writes {@link #toHtml} to a file.
+   * Writes {@link #toHtml} to a file, and its charts as SVG and PNG into {@code figures/} beside it.
    *
    * @throws UncheckedIOException when the file cannot be written
    */
   public static void writeHtml(IdExtractionResult result, Path file) {
-    RunJournal.writeText(file, toHtml(result));
+    IdText.html(Objects.requireNonNull(result, "result")).write(file);
   }
 
   /** A plain-text table of the geometry by layer, for the terminal. */

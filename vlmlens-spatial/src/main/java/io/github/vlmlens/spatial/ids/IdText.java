@@ -6,8 +6,10 @@ import static io.github.vlmlens.spatial.ids.internal.Plots.fmt;
 import io.github.vlmlens.core.report.HtmlPage;
 import io.github.vlmlens.spatial.ids.IdExtractionResult.LayerGeometry;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** The terminal summary and the HTML page of a spatial-ID result. */
 final class IdText {
@@ -72,7 +74,7 @@ final class IdText {
   }
 
   /** The report page. */
-  public static String html(IdExtractionResult r) {
+  public static HtmlPage html(IdExtractionResult r) {
     HtmlPage p = HtmlPage.titled("Spatial IDs of " + r.model());
     p.paragraph("Model " + r.model() + " with " + r.numLayers() + " decoder blocks (hidden size " + r.hiddenSize()
         + "). Layer 0 is the embedding output, layer L the output of block L; B's object word is read at its last"
@@ -133,18 +135,13 @@ final class IdText {
         p.chart(IdCharts.scatter(r));
       }
     }
-    p.heading("Settings");
-    p.preformatted(toJson(r.config()));
-    p.paragraph("Config hash " + r.configHash() + "; IDs fingerprint " + r.idsFingerprint() + "; model weights"
-        + " fingerprint " + r.modelFingerprint() + ".");
-    return p.render();
-  }
-
-  private static String toJson(Object o) {
-    try {
-      return new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(o);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      return String.valueOf(o);
-    }
+    Map<String, String> facts = new LinkedHashMap<>();
+    facts.put("model", r.model());
+    facts.put("weights fingerprint", r.modelFingerprint());
+    facts.put("config hash", r.configHash());
+    facts.put("IDs fingerprint", r.idsFingerprint());
+    facts.put("layers", r.layers().toString());
+    p.settings(r.provenance(), r.config(), facts);
+    return p;
   }
 }

@@ -99,6 +99,11 @@ public final class RealAnalyses {
     return config;
   }
 
+  /** The config naming the layers read (a result's provenance never says "every layer" by []). */
+  private RealConfig explicit(List<Integer> layers) {
+    return config.layers().isEmpty() ? config.withLayers(layers) : config;
+  }
+
   /** The layers read: the config's, else every layer of the IDs, checked against the model. */
   public List<Integer> layers() {
     requireIds();
@@ -168,7 +173,7 @@ public final class RealAnalyses {
     if (!problem.isEmpty()) {
       throw new IllegalArgumentException("the answer words are not single tokens of " + vlm.name() + ": " + problem);
     }
-    return engine().run(new IdReadoutPlan<>("id-margin", vlm, ids, config, layers, samples, batchSize, true,
+    return engine().run(new IdReadoutPlan<>("id-margin", vlm, ids, explicit(layers), layers, samples, batchSize, true,
         (rs, p) -> Aggregations.idMargin(vlm.name(), layers, config, rs, p)), outDir);
   }
 
@@ -193,7 +198,7 @@ public final class RealAnalyses {
     String problem = SampleInputs.singleTokenProblem(vlm, words);
     boolean read = problem.isEmpty();
     String note = read ? "" : "accuracy not measured: " + problem;
-    return engine().run(new IdReadoutPlan<>("depth", vlm, ids, config, layers, samples, batchSize, read,
+    return engine().run(new IdReadoutPlan<>("depth", vlm, ids, explicit(layers), layers, samples, batchSize, read,
         (rs, p) -> Aggregations.depth(layers, config, samples, rs, note, p)), outDir);
   }
 
@@ -231,7 +236,7 @@ public final class RealAnalyses {
     }
     boolean g = gen;
     String n = note;
-    return engine().run(new SteerPlan(vlm, ids, config, layers, samples, batchSize, g,
+    return engine().run(new SteerPlan(vlm, ids, explicit(layers), layers, samples, batchSize, g,
         (rs, p) -> Aggregations.steering(ids.model(), layers, config, g, n, rs, p)), outDir);
   }
 

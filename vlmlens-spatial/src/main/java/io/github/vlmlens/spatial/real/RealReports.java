@@ -12,7 +12,7 @@ import java.util.Locale;
 /**
  * HTML reports of the real-image analyses, written next to the {@code result.json} the engine
  * writes: the claims (each with its test, statistic, p-value and n), the warnings, a table by
- * layer and the provenance. Written atomically through {@link HtmlPage#write}.
+ * layer and the Settings (the provenance: model, weights fingerprint, versions, configuration, seeds). Written atomically through {@link HtmlPage#write}.
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class RealReports {
@@ -68,15 +68,16 @@ public final class RealReports {
   public static String write(RealSteeringResult r, Path dir) {
     List<List<String>> rows = new ArrayList<>();
     for (RealSteeringResult.Layer l : r.layers()) {
-      rows.add(List.of(String.valueOf(l.layer()), est(l.swappedIds()), est(l.swappedNoise()), f(l.generatedSwappedIds()),
-          f(l.generatedSwappedNoise()), f(l.readoutAccuracy())));
+      rows.add(List.of(String.valueOf(l.layer()), percent(l.swappedIds()), percent(l.swappedNoise()),
+          percent(l.generatedSwappedIds()), percent(l.generatedSwappedNoise()), f(l.readoutAccuracy())));
     }
     String head = String.format(Locale.ROOT,
         "%s steered with the IDs of %s: %d samples, unsteered accuracy %.3f%s", r.model(), r.idsModel(), r.samples(),
         r.accuracy(), r.generationNote().isEmpty() ? "" : "; " + r.generationNote());
     return page("Steering on real images (figures 2, 6B) and readout vs steerability (figure 9)", head, r.claims(),
-        r.warnings(), List.of("layer", "swapped (IDs)", "swapped (noise)", "generated swapped (IDs)",
-            "generated swapped (noise)", "ID readout accuracy"), rows, r.provenance(), dir);
+        r.warnings(), List.of("layer", "% swapped (IDs)", "% swapped (noise)",
+            "% swapped by the generated answer (IDs)", "% swapped by the generated answer (noise)",
+            "ID readout accuracy"), rows, r.provenance(), dir);
   }
 
   private static String page(
@@ -97,7 +98,11 @@ public final class RealReports {
       }
     }
     page.subheading("By layer or sample").table(header, rows);
-    page.subheading("Provenance").preformatted(String.valueOf(p));
+    if (p != null) {
+      page.settings(p);
+    } else {
+      page.settings(java.util.Map.of(), java.util.Map.of("provenance", "not recorded in this result"));
+    }
     if (dir != null) {
       page.write(dir.resolve(HTML_FILE));
     }
@@ -108,8 +113,13 @@ public final class RealReports {
     return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.4f", v);
   }
 
-  private static String est(Estimate e) {
-    return String.format(Locale.ROOT, "%.3f [%.3f, %.3f]", e.mean(), e.lower(), e.upper());
+  /** A rate in percent with its interval, as the claims state rates. */
+  private static String percent(Estimate e) {
+    return String.format(Locale.ROOT, "%.1f [%.1f, %.1f]", 100 * e.mean(), 100 * e.lower(), 100 * e.upper());
+  }
+
+  private static String percent(double v) {
+    return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.1f", 100 * v);
   }
 
   private static String test(MannWhitney t) {

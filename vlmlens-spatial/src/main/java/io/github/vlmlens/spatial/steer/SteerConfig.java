@@ -14,19 +14,19 @@ import java.util.Objects;
  * {@link #builder()}). The scenes use the grid of the {@link io.github.vlmlens.spatial.ids.SpatialIds}
  * steered with.
  *
- * @param pairs the object pairs the scenes show; empty means the IDs' pairs
+ * @param pairs the object pairs the scenes show; empty (only before a run) means the IDs' pairs
  * @param axes the question axes asked ({@link QuestionAxis#HORIZONTAL} and/or
  *     {@link QuestionAxis#VERTICAL}), in report order
- * @param layers the layers {@code L} steered at {@code lm.L.resid_post}, ascending; empty means every
- *     layer the IDs hold
+ * @param layers the layers {@code L} steered at {@code lm.L.resid_post}, ascending; empty (only
+ *     before a run, see {@link #resolvedFor}) means every layer the IDs hold
  * @param samplesPerAxis how many scenes per axis (drawn, seeded, among the pairs' placements where
  *     the question has an answer; fewer when there are fewer)
  * @param scaleMode how a direction becomes the vector added
  * @param scale {@code alpha} for {@link ScaleMode#ABSOLUTE}, {@code k} for
  *     {@link ScaleMode#NORM_RELATIVE}
  * @param answerForm how answer words are written for the model
- * @param arbitraryRow A's row for {@link SteeringMode#ARBITRARY}; -1 means {@code (m - 1) / 2}
- * @param arbitraryColumn A's column for {@link SteeringMode#ARBITRARY}; -1 means {@code (m - 1) / 2}
+ * @param arbitraryRow A's row for {@link SteeringMode#ARBITRARY}; -1 (only before a run) means {@code (m - 1) / 2}
+ * @param arbitraryColumn A's column for {@link SteeringMode#ARBITRARY}; -1 (only before a run) means {@code (m - 1) / 2}
  * @param bootstrapResamples the number of bootstrap resamples of each rate
  * @param confidence the bootstrap interval's coverage, in (0, 1)
  * @param seed the seed of the scene draw, the noise directions and the bootstrap
@@ -118,6 +118,26 @@ public record SteerConfig(
    */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * These settings with every default made explicit for the IDs they steer with: no layers means
+   * the IDs' layers, no pairs the IDs' pairs, and A's default cell for arbitrary steering
+   * {@code ((m - 1) / 2, (m - 1) / 2)}. A run stores this form in its result, so a result never
+   * says "all" by an empty list.
+   */
+  public SteerConfig resolvedFor(io.github.vlmlens.spatial.ids.SpatialIds ids) {
+    Builder b = toBuilder();
+    if (layers.isEmpty()) {
+      b.layers = new ArrayList<>(ids.layers());
+    }
+    if (pairs.isEmpty()) {
+      b.pairs = new ArrayList<>(ids.pairs());
+    }
+    int d = (ids.grid().gridSize() - 1) / 2;
+    b.arbitraryRow = arbitraryRow < 0 ? d : arbitraryRow;
+    b.arbitraryColumn = arbitraryColumn < 0 ? d : arbitraryColumn;
+    return b.build();
   }
 
   /** A builder holding these settings. */

@@ -2,16 +2,16 @@ package io.github.vlmlens.spatial.steer;
 
 import static io.github.vlmlens.spatial.ids.internal.Plots.fmt;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.vlmlens.core.analysis.Estimate;
 import io.github.vlmlens.core.report.HtmlPage;
 import io.github.vlmlens.spatial.steer.SteeringResult.BeliefMap;
 import io.github.vlmlens.spatial.steer.SteeringResult.Curve;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /** The terminal summary and the HTML page of a steering result. */
@@ -87,7 +87,7 @@ final class SteerText {
   }
 
   /** The report page. */
-  public static String html(SteeringResult r) {
+  public static HtmlPage html(SteeringResult r) {
     HtmlPage p = HtmlPage.titled(SteerCharts.title(r));
     p.paragraph("Model " + r.model() + "; " + r.sampleCount() + " scenes on a " + r.gridSize() + " x " + r.gridSize()
         + " grid; layers " + r.layers() + " (layer 0 is the embedding output, layer L the output of block L)."
@@ -103,33 +103,39 @@ final class SteerText {
               + first.answer() + "\" among the two answers after moving B's ID to that cell, over " + first.n()
               + " scenes (unsteered: " + fmt(first.baseline()) + ").");
         }
-        p.heatMapRow(SteerCharts.heatMaps(r, scope));
+        p.chartRow(SteerCharts.heatMaps(r, scope));
         continue;
       }
       p.chart(SteerCharts.curves(r, scope));
       List<Curve> cs = r.curves().stream().filter(c -> c.scope().equals(scope)).toList();
       List<String> header = new ArrayList<>(List.of("layer"));
       for (Curve c : cs) {
-        header.add(c.name() + " (" + c.measure() + ")");
+        header.add(c.name() + " (" + c.measure() + ", %)");
       }
       List<List<String>> rows = new ArrayList<>();
       for (int i = 0; i < r.layers().size(); i++) {
         List<String> row = new ArrayList<>(List.of(String.valueOf(r.layers().get(i))));
         for (Curve c : cs) {
-          row.add(c.points().get(i).estimate().toString());
+          row.add(percent(c.points().get(i).estimate()));
         }
         rows.add(row);
       }
       p.table(header, rows);
     }
-    p.heading("Settings");
-    try {
-      p.preformatted(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(r.config()));
-    } catch (JsonProcessingException e) {
-      p.preformatted(String.valueOf(r.config()));
-    }
-    p.paragraph("Config hash " + r.configHash() + "; IDs fingerprint " + r.idsFingerprint() + ".");
-    return p.render();
+    Map<String, String> facts = new LinkedHashMap<>();
+    facts.put("model", r.model());
+    facts.put("mode", r.mode().name().toLowerCase(Locale.ROOT));
+    facts.put("layers steered", r.layers().toString());
+    facts.put("config hash", r.configHash());
+    facts.put("IDs fingerprint", r.idsFingerprint());
+    p.settings(r.provenance(), r.config(), facts);
+    return p;
+  }
+
+  /** An estimate in percent, as the plots show it: mean [lower, upper] (n). */
+  private static String percent(Estimate e) {
+    return e.n() == 0 ? "-" : String.format(Locale.ROOT, "%.1f [%.1f, %.1f] (n %d)", 100 * e.mean(), 100 * e.lower(),
+        100 * e.upper(), e.n());
   }
 
   private static String explanation(SteeringMode mode) {

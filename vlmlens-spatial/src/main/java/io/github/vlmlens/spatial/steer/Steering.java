@@ -43,7 +43,7 @@ public final class Steering {
       HookedVlm vlm, SpatialIds ids, SteerConfig config, ObjectLibrary library, int batchSize, boolean progressBar) {
     this.vlm = vlm;
     this.ids = ids;
-    this.config = config;
+    this.config = config.resolvedFor(ids);
     this.library = library;
     this.batchSize = batchSize;
     this.progressBar = progressBar;
@@ -92,7 +92,7 @@ public final class Steering {
     return new Steering(vlm, ids, config, library, batchSize, on);
   }
 
-  /** The config. */
+  /** The config, its defaults made explicit for the IDs ({@link SteerConfig#resolvedFor}). */
   public SteerConfig config() {
     return config;
   }

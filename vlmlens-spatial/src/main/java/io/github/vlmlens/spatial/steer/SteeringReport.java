@@ -40,16 +40,16 @@ public final class SteeringReport {
    * oracle accuracy) or the belief heat map of every layer.
    */
   public static String toHtml(SteeringResult result) {
-    return SteerText.html(Objects.requireNonNull(result, "result"));
+    return SteerText.html(Objects.requireNonNull(result, "result")).render();
   }
 
   /**
-   * Writes {@link #toHtml} to a file.
+   * Writes {@link #toHtml} to a file, and its charts as SVG and PNG into {@code figures/} beside it.
    *
    * @throws UncheckedIOException when the file cannot be written
    */
   public static void writeHtml(SteeringResult result, Path file) {
-    RunJournal.writeText(file, toHtml(result));
+    SteerText.html(Objects.requireNonNull(result, "result")).write(file);
   }
 
   /** A plain-text table of the rates (or belief maps) by layer, for the terminal. */

@@ -48,12 +48,15 @@ public record SteeringResult(
     List<Sample> samples,
     Provenance provenance) {
 
-  /** Copies the lists. */
+  /** Copies the lists; a config without layers (every layer of the IDs) is given the layers steered. */
   public SteeringResult {
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(mode, "mode");
     Objects.requireNonNull(config, "config");
     layers = List.copyOf(layers);
+    if (config.layers().isEmpty()) { // a result names its layers (files of 0.1.0 said "all" by [])
+      config = config.toBuilder().layers(layers.stream().mapToInt(Integer::intValue).toArray()).build();
+    }
     curves = List.copyOf(curves);
     beliefMaps = List.copyOf(beliefMaps);
     samples = List.copyOf(samples);

@@ -86,6 +86,11 @@ public record GridConfig(
     return pairs.size() * video.frames() * (video.frames() - 1) * columns * repeats;
   }
 
+  /** These settings reading {@code l} (an explicit list where the config said "every layer"). */
+  public GridConfig withLayers(List<Integer> l) {
+    return new GridConfig(video, columns, pairs, repeats, l, seed, shuffles, permutations);
+  }
+
   /** A builder with the defaults: 4 columns, 4 pairs, 1 repeat. */
   public static Builder builder() {
     return new Builder();

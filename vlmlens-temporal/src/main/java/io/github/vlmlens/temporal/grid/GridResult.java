@@ -54,10 +54,13 @@ public record GridResult(
     HeldOutLinearity.Verdict temporalLinearity,
     Provenance provenance) {
 
-  /** Copies the lists and derives the verdicts. */
+  /** Copies the lists and derives the verdicts; a config without layers (every layer) is given the layers used. */
   public GridResult {
     Objects.requireNonNull(model, "model");
     layers = List.copyOf(layers);
+    if (config != null && config.layers().isEmpty()) { // a result names its layers (0.1.0 files said "all" by [])
+      config = config.withLayers(layers);
+    }
     perLayer = List.copyOf(perLayer);
     spatialLinearity = HeldOutLinearity.verdict(layers, perLayer.stream().map(GridLayer::spatial).toList(),
         randomInit != null);

@@ -107,6 +107,11 @@ public record TemporalIdConfig(
     return out;
   }
 
+  /** These settings reading {@code l} (an explicit list where the config said "every layer"). */
+  public TemporalIdConfig withLayers(List<Integer> l) {
+    return new TemporalIdConfig(video, pairs, positionsPerFrame, l, seed, shuffles, permutations);
+  }
+
   /** A builder with the defaults. */
   public static Builder builder() {
     return new Builder();

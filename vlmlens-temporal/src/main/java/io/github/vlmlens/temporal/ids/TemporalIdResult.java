@@ -59,10 +59,13 @@ public record TemporalIdResult(
     HeldOutLinearity.Verdict linearity,
     Provenance provenance) {
 
-  /** Copies the lists and derives {@link #linearity()}. */
+  /** Copies the lists and derives {@link #linearity()}; a config without layers (every layer) is given the layers used. */
   public TemporalIdResult {
     Objects.requireNonNull(model, "model");
     layers = List.copyOf(layers);
+    if (config != null && config.layers().isEmpty()) { // a result names its layers (0.1.0 files said "all" by [])
+      config = config.withLayers(layers);
+    }
     perLayer = List.copyOf(perLayer);
     linearity = HeldOutLinearity.verdict(layers, perLayer.stream().map(LayerIds::principal).toList(),
         randomInit != null);

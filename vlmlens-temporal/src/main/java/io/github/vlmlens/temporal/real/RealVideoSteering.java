@@ -69,7 +69,8 @@ public final class RealVideoSteering {
       boolean progressBar) {
     this.vlm = vlm;
     this.ids = ids;
-    this.config = config;
+    // The result and its provenance name the layers steered, never "every layer" by [].
+    this.config = config.layers().isEmpty() ? config.withLayers(ids.layers()) : config;
     this.batchSize = batchSize;
     this.progressBar = progressBar;
   }

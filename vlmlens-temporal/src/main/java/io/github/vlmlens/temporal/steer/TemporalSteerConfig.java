@@ -90,6 +90,12 @@ public record TemporalSteerConfig(
     }
   }
 
+  /** These settings steering {@code l} (an explicit list where the config said "every layer"). */
+  public TemporalSteerConfig withLayers(List<Integer> l) {
+    return new TemporalSteerConfig(video, samples, seed, part, splitSeed, l, scaling, alpha, noiseDraws, answerForm,
+        bootstrapResamples, confidence);
+  }
+
   /** A builder with the defaults: 50 videos, absolute scaling with {@code alpha = 1}. */
   public static Builder builder() {
     return new Builder();

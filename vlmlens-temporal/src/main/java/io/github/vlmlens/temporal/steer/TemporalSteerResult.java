@@ -41,10 +41,13 @@ public record TemporalSteerResult(
     List<Sample> samples,
     Provenance provenance) {
 
-  /** Copies the lists. */
+  /** Copies the lists; a config without layers (every layer) is given the layers used. */
   public TemporalSteerResult {
     Objects.requireNonNull(model, "model");
     layers = List.copyOf(layers);
+    if (config != null && config.layers().isEmpty()) { // a result names its layers (0.1.0 files said "all" by [])
+      config = config.withLayers(layers);
+    }
     perLayer = List.copyOf(perLayer);
     samples = List.copyOf(samples);
   }

@@ -1,85 +1,67 @@
 package io.github.vlmlens.core.report.internal;
 
-import com.google.common.html.HtmlEscapers;
 import io.github.vlmlens.core.analysis.SwapResult;
 import io.github.vlmlens.core.analysis.SwapResult.Curve;
 import io.github.vlmlens.core.analysis.SwapResult.LayerStats;
 import io.github.vlmlens.core.analysis.SwapSet;
-import io.github.vlmlens.core.analysis.internal.Json;
-import java.util.Base64;
+import io.github.vlmlens.core.report.HtmlPage;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
-/** The HTML report of a swap result: one self-contained page. */
+/** The HTML report of a swap result, built by {@link HtmlPage}. */
 public final class SwapHtml {
   private SwapHtml() {}
 
   /** The page. */
-  public static String render(SwapResult r) {
-    StringBuilder h = new StringBuilder();
+  public static HtmlPage page(SwapResult r) {
     String title = r.config().name() + " on " + r.model();
-    h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
-        .append(esc(title)).append("</title>\n<style>\n")
-        .append("body{font-family:sans-serif;max-width:980px;margin:2em auto;color:#222}\n")
-        .append("table{border-collapse:collapse;margin:0.5em 0 1.5em}\n")
-        .append("td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}\n")
-        .append("th{background:#f3f3f3}\npre{background:#f7f7f7;padding:0.8em;overflow-x:auto}\n")
-        .append("</style>\n</head>\n<body>\n");
-    h.append("<h1>").append(esc(title)).append(": belief shift by layer</h1>\n");
-    h.append("<p>Model <b>").append(esc(r.model())).append("</b> with ").append(r.numLayers())
-        .append(" decoder blocks. Layer 0 is the embedding output, layer L the output of block L;"
-            + " the patch replaces x's <code>lm.L.resid_post</code> at the swap set by y's.</p>\n");
+    HtmlPage p = HtmlPage.titled(title + ": belief shift by layer");
+    p.paragraph("Model " + r.model() + " with " + r.numLayers() + " decoder blocks. Layer 0 is the embedding output,"
+        + " layer L the output of block L; the patch replaces x's lm.L.resid_post at the swap set by y's.");
     if (r.config().swapSets().contains(SwapSet.ALL_IMAGE)) {
-      h.append("<p>").append(esc(r.imageTokenDefinition().sentence())).append("</p>\n");
+      p.paragraph(r.imageTokenDefinition().sentence());
     }
-    h.append("<p>Shift formula: <b>").append(esc(r.config().formula().name().toLowerCase(Locale.ROOT)))
-        .append("</b>. ").append(esc(formulaText(r))).append("</p>\n");
-
+    p.paragraph("Shift formula: " + r.config().formula().name().toLowerCase(Locale.ROOT) + ". " + formulaText(r));
     for (String w : r.warnings()) {
-      h.append("<p style=\"border:2px solid #c00;padding:6px;color:#900\"><b>Warning:</b> ").append(esc(w))
-          .append("</p>\n");
+      p.warning(w);
     }
-    h.append("<h2>Samples</h2>\n<p>").append(r.sampleCount()).append(" samples run, ")
-        .append(r.excludedCount()).append(" excluded because ")
-        .append(esc(SwapSummary.denominatorText(r.config().formula()))).append(" was below ")
-        .append(r.config().threshold()).append(" (excluded samples are left out of the statistics,"
-            + " never counted as 0). Accuracy on x: ")
-        .append(fmt(r.accuracyX())).append(", on y: ").append(fmt(r.accuracyY())).append(".</p>\n");
+    p.heading("Samples");
+    p.paragraph(r.sampleCount() + " samples run, " + r.excludedCount() + " excluded because "
+        + SwapSummary.denominatorText(r.config().formula()) + " was below " + r.config().threshold()
+        + " (excluded samples are left out of the statistics, never counted as 0). Accuracy on x: "
+        + fmt(r.accuracyX()) + ", on y: " + fmt(r.accuracyY()) + ".");
     if (r.excludedCount() > 0) {
-      h.append("<details><summary>Excluded samples</summary>\n<ul>\n");
+      List<String> excluded = new ArrayList<>();
       for (SwapResult.Sample s : r.samples()) {
         if (s.excluded()) {
-          h.append("<li>").append(esc(s.id())).append(": ").append(esc(String.valueOf(s.exclusionReason())))
-              .append("</li>\n");
+          excluded.add(s.id() + ": " + s.exclusionReason());
         }
       }
-      h.append("</ul>\n</details>\n");
+      p.foldedList("Excluded samples", excluded);
     }
-
-    h.append("<h2>Modality merging point</h2>\n<p>").append(esc(SwapSummary.mergingText(r)))
-        .append("</p>\n");
-
-    h.append("<h2>All swap sets</h2>\n");
-    img(h, SwapCharts.overview(r), "mean belief shift by layer for every swap set");
+    p.heading("Modality merging point").paragraph(SwapSummary.mergingText(r));
+    p.heading("All swap sets").chart(SwapCharts.overview(r));
+    String pct = String.format(Locale.ROOT, "%.0f%%", 100 * r.config().confidence());
     int i = 0;
     for (Curve c : r.curves()) {
-      h.append("<h2>").append(esc(SwapSummary.label(c.swapSet()))).append("</h2>\n");
-      img(h, SwapCharts.curve(r, c, i), "belief shift by layer, " + SwapSummary.label(c.swapSet()));
-      h.append("<table>\n<tr><th>layer</th><th>n</th><th>mean</th><th>sd</th><th>")
-          .append(String.format(Locale.ROOT, "%.0f%%", 100 * r.config().confidence()))
-          .append(" interval</th></tr>\n");
+      p.heading(SwapSummary.label(c.swapSet())).chart(SwapCharts.curve(r, c, i++));
+      List<List<String>> rows = new ArrayList<>();
       for (LayerStats s : c.stats()) {
-        h.append("<tr><td>").append(s.layer()).append("</td><td>").append(s.n()).append("</td><td>")
-            .append(fmt(s.mean())).append("</td><td>").append(fmt(s.sd())).append("</td><td>[")
-            .append(fmt(s.lower())).append(", ").append(fmt(s.upper())).append("]</td></tr>\n");
+        rows.add(List.of(String.valueOf(s.layer()), String.valueOf(s.n()), fmt(s.mean()), fmt(s.sd()),
+            "[" + fmt(s.lower()) + ", " + fmt(s.upper()) + "]"));
       }
-      h.append("</table>\n");
-      i++;
+      p.table(List.of("layer", "n", "mean", "sd", pct + " interval"), rows);
     }
-    h.append("<h2>Settings</h2>\n<pre>").append(esc(Json.pretty(r.config()))).append("</pre>\n");
-    h.append("<p>Config hash <code>").append(esc(r.configHash())).append("</code>; layers swept ")
-        .append(esc(r.layers().toString())).append(".</p>\n");
-    h.append("</body>\n</html>\n");
-    return h.toString();
+    Map<String, String> facts = new LinkedHashMap<>();
+    facts.put("model", r.model());
+    facts.put("config hash", r.configHash());
+    facts.put("layers swept", r.layers().toString());
+    p.settings(r.provenance(), r.config(), facts);
+    p.paragraph("Config hash " + r.configHash() + "; layers swept " + r.layers() + ".");
+    return p;
   }
 
   private static String formulaText(SwapResult r) {
@@ -95,16 +77,7 @@ public final class SwapHtml {
     }
   }
 
-  private static void img(StringBuilder h, byte[] png, String alt) {
-    h.append("<p><img alt=\"").append(esc(alt)).append("\" src=\"data:image/png;base64,")
-        .append(Base64.getEncoder().encodeToString(png)).append("\"></p>\n");
-  }
-
   private static String fmt(double v) {
     return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.3f", v);
-  }
-
-  private static String esc(String s) {
-    return HtmlEscapers.htmlEscaper().escape(s);
   }
 }
