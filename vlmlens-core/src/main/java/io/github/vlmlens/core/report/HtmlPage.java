@@ -8,7 +8,6 @@ import io.github.vlmlens.core.analysis.RunJournal;
 import io.github.vlmlens.core.analysis.internal.Json;
 import io.github.vlmlens.core.analysis.internal.JsonLines;
 import io.github.vlmlens.core.analysis.internal.VlmlensVersion;
-import io.github.vlmlens.core.report.internal.PlotRenderer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

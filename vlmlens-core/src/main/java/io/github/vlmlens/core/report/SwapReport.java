@@ -3,8 +3,6 @@ package io.github.vlmlens.core.report;
 import io.github.vlmlens.core.API;
 import io.github.vlmlens.core.analysis.SwapResult;
 import io.github.vlmlens.core.analysis.internal.Json;
-import io.github.vlmlens.core.report.internal.SwapHtml;
-import io.github.vlmlens.core.report.internal.SwapSummary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,14 +1,13 @@
-package io.github.vlmlens.core.report.internal;
+package io.github.vlmlens.core.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.vlmlens.core.report.Plot;
 import io.github.vlmlens.core.report.Plot.Series;
-import io.github.vlmlens.core.report.internal.PlotRenderer.AxisRange;
-import io.github.vlmlens.core.report.internal.PlotRenderer.Layout;
+import io.github.vlmlens.core.report.PlotRenderer.AxisRange;
+import io.github.vlmlens.core.report.PlotRenderer.Layout;
 import java.awt.image.BufferedImage;
 import java.text.DecimalFormat;
 import java.text.DecimalFormatSymbols;

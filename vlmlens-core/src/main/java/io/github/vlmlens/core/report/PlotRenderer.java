@@ -1,6 +1,5 @@
-package io.github.vlmlens.core.report.internal;
+package io.github.vlmlens.core.report;
 
-import io.github.vlmlens.core.report.Plot;
 import io.github.vlmlens.core.report.Plot.Series;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -29,7 +28,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * (a horizontal legend below when it fits on one line, else one entry a line), axes are padded and
  * their tick pattern chosen from the data's range, bands are shaded polygons under the lines.
  */
-public final class PlotRenderer {
+final class PlotRenderer {
   /** The palette (matplotlib's tab10), indexed by a series' colour modulo its length. */
   public static final Color[] PALETTE = {
     new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0x7f7f7f), new Color(0x9467bd),

@@ -1,10 +1,9 @@
-package io.github.vlmlens.core.report.internal;
+package io.github.vlmlens.core.report;
 
 import io.github.vlmlens.core.analysis.SwapResult;
 import io.github.vlmlens.core.analysis.SwapResult.Curve;
 import io.github.vlmlens.core.analysis.SwapResult.LayerStats;
 import io.github.vlmlens.core.analysis.SwapSet;
-import io.github.vlmlens.core.report.HtmlPage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /** The HTML report of a swap result, built by {@link HtmlPage}. */
-public final class SwapHtml {
+final class SwapHtml {
   private SwapHtml() {}
 
   /** The page. */

@@ -1,16 +1,15 @@
-package io.github.vlmlens.core.report.internal;
+package io.github.vlmlens.core.report;
 
 import io.github.vlmlens.core.analysis.SwapResult;
 import io.github.vlmlens.core.analysis.SwapResult.Curve;
 import io.github.vlmlens.core.analysis.SwapResult.LayerStats;
-import io.github.vlmlens.core.report.Plot;
 import io.github.vlmlens.core.report.Plot.Series;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 
 /** The plots of belief shift by layer. */
-public final class SwapCharts {
+final class SwapCharts {
   private SwapCharts() {}
 
   /** Every swap set's mean shift by layer in one plot. */

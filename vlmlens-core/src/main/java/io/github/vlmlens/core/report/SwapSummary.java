@@ -1,4 +1,4 @@
-package io.github.vlmlens.core.report.internal;
+package io.github.vlmlens.core.report;
 
 import io.github.vlmlens.core.analysis.ShiftFormula;
 import io.github.vlmlens.core.analysis.SwapResult;
@@ -9,7 +9,7 @@ import io.github.vlmlens.core.analysis.SwapSet;
 import java.util.Locale;
 
 /** The terminal summary of a swap result. */
-public final class SwapSummary {
+final class SwapSummary {
   private SwapSummary() {}
 
   /** The summary text, ending with a newline. */
