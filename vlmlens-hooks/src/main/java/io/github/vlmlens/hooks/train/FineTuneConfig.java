@@ -212,7 +212,11 @@ public final class FineTuneConfig {
     ArrayNode t = o.putArray("trainable");
     trainable.forEach(t::add);
     o.put("max_trainable_parameters", maxTrainableParameters);
-    o.put("spatial_layer", spatialLayer);
+    if (spatialLayer >= 0) {
+      o.put("spatial_layer", spatialLayer);
+    } else {
+      o.putNull("spatial_layer"); // no spatial-ID loss
+    }
     o.put("spatial_weight", spatialWeight);
     o.put("centre", centre);
     o.put("seed", seed);
@@ -234,7 +238,7 @@ public final class FineTuneConfig {
         .epsilon(o.get("epsilon").asDouble())
         .clipNorm(o.get("clip_norm").asDouble())
         .maxTrainableParameters(o.get("max_trainable_parameters").asLong())
-        .spatialLoss(o.get("spatial_layer").asInt(), o.get("spatial_weight").asDouble())
+        .spatialLoss(o.get("spatial_layer").isNull() ? -1 : o.get("spatial_layer").asInt(), o.get("spatial_weight").asDouble())
         .centre(o.get("centre").asBoolean())
         .seed(o.get("seed").asLong())
         .evalEvery(o.get("eval_every").asInt())

@@ -42,12 +42,12 @@ final class IdAnalysis {
    *
    * @param ids the tables
    * @param geometry the per-layer geometry
-   * @param bestLayer the layer of the highest per-sample R^2, or -1
+   * @param bestLayer the layer of the highest per-sample R^2, or null when no layer's is finite
    * @param spatialScatter at the best layer, the uncentred spatial samples on the plane
    * @param plainScatter the same for the plain prompts
    */
   public record Outcome(
-      SpatialIds ids, List<LayerGeometry> geometry, int bestLayer, List<Point> spatialScatter,
+      SpatialIds ids, List<LayerGeometry> geometry, Integer bestLayer, List<Point> spatialScatter,
       List<Point> plainScatter) {}
 
   /**
@@ -246,7 +246,7 @@ final class IdAnalysis {
         plainScatter.add(new Point(rawPlain[best][s][0], rawPlain[best][s][1]));
       }
     }
-    return new Outcome(ids, geometry, best < 0 ? -1 : layers.get(best), spatialScatter, plainScatter);
+    return new Outcome(ids, geometry, best < 0 ? null : layers.get(best), spatialScatter, plainScatter);
   }
 
   /**

@@ -40,7 +40,7 @@ import java.util.Objects;
  * @param placementsPerPrompt the number of runs per prompt type: pairs x m^2 A cells x (m^2 - 1) B
  *     cells x sizes
  * @param geometry one entry per layer, ascending
- * @param bestLayer the layer with the highest in-sample per-sample {@code R^2}, or -1 when none is
+ * @param bestLayer the layer with the highest in-sample per-sample {@code R^2}, or null when none is
  *     finite (where the scatter plots are drawn; descriptive, not a claim: see {@link #linearity()})
  * @param spatialScatter at the best layer, every spatial-prompt sample's uncentred activation
  *     projected on the plane (empty without plain prompts)
@@ -65,7 +65,7 @@ public record IdExtractionResult(
     String configHash,
     int placementsPerPrompt,
     List<LayerGeometry> geometry,
-    int bestLayer,
+    Integer bestLayer,
     List<Point> spatialScatter,
     List<Point> plainScatter,
     String idsFingerprint,
@@ -81,6 +81,9 @@ public record IdExtractionResult(
     layers = List.copyOf(layers);
     if (config.layers().isEmpty()) { // a result names its layers (files of 0.1.0 said "all" by [])
       config = config.toBuilder().layers(layers.stream().mapToInt(Integer::intValue).toArray()).build();
+    }
+    if (bestLayer != null && bestLayer < 0) { // files of 0.1.0 wrote -1 for none
+      bestLayer = null;
     }
     geometry = List.copyOf(geometry);
     spatialScatter = List.copyOf(spatialScatter);

@@ -131,7 +131,7 @@ final class IdText {
       p.paragraph("Plain prompt: \"Is there a {B} in the image?\". Separation: the distance between the two prompt"
           + " types' mean projections of their uncentred activations, over the root mean of their total variances.");
       p.chart(IdCharts.separation(r));
-      if (r.bestLayer() >= 0) {
+      if (r.bestLayer() != null) {
         p.chart(IdCharts.scatter(r));
       }
     }
