@@ -155,8 +155,7 @@ public final class SpatiotemporalGrid {
     }
     String hash = RunJournal.hash("spatiotemporal-grid", vlm.name(), layers, config);
     Map<String, Object> configuration = new LinkedHashMap<>();
-    configuration.put("config", config);
-    configuration.put("layers", layers);
+    configuration.put("config", config.withLayers(layers)); // the layers read, never [] for "all"
     WordCaptures<GridResult> plan = new WordCaptures<>(
         vlm, EXPERIMENT, configuration, Map.of("seed", config.seed()), layers, items, (captured, provenance) -> {
           List<GridResult.GridLayer> perLayer = new ArrayList<>();

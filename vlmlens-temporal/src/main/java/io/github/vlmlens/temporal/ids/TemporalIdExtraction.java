@@ -143,8 +143,7 @@ public final class TemporalIdExtraction {
           v.first().object().word(), v.question().objectWords()));
     }
     Map<String, Object> configuration = new LinkedHashMap<>();
-    configuration.put("config", config);
-    configuration.put("layers", layers);
+    configuration.put("config", config.withLayers(layers)); // the layers read, never [] for "all"
     WordCaptures<TemporalIdResult> plan = new WordCaptures<>(
         vlm, EXPERIMENT, configuration, Map.of("seed", config.seed()), layers, items,
         (captured, provenance) -> analyse(vlm.name(), vlm.info().fingerprint(), vlm.numLayers(), layers, config, hash,

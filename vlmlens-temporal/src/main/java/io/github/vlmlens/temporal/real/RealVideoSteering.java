@@ -216,8 +216,7 @@ public final class RealVideoSteering {
     @Override
     public Object configuration() {
       Map<String, Object> c = new LinkedHashMap<>();
-      c.put("config", config);
-      c.put("layers", layers);
+      c.put("config", config.withLayers(layers)); // the layers steered, never [] for "all"
       c.put("frames", frames());
       c.put("ids", Map.of("model", ids.model(), "configHash", ids.configHash()));
       return c;

@@ -204,8 +204,7 @@ public final class TemporalSteering {
     @Override
     public Object configuration() {
       Map<String, Object> c = new LinkedHashMap<>();
-      c.put("config", config);
-      c.put("layers", layers);
+      c.put("config", config.withLayers(layers)); // the layers steered, never [] for "all"
       c.put("answerForm", form);
       c.put("idsConfigHash", ids.configHash());
       c.put("idsModelFingerprint", ids.modelFingerprint());
