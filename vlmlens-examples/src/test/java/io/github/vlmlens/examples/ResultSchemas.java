@@ -79,13 +79,20 @@ public final class ResultSchemas {
       new Kind("grid-result", GridResult.class, "vlmlens-temporal"),
       new Kind("real-video-steer-result", RealVideoSteerResult.class, "vlmlens-temporal"));
 
+  /**
+   * Result types whose JSON is built by hand rather than from a record (their schemas are written
+   * by hand beside the code that writes them, and checked against real files).
+   */
+  public static final List<Kind> HAND_WRITTEN = List.of(
+      new Kind("finetune-result", io.github.vlmlens.hooks.train.FineTuneResult.class, "vlmlens-hooks"));
+
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private ResultSchemas() {}
 
   /** The kind of a record class. */
   public static Kind of(Class<?> type) {
-    return KINDS.stream().filter(k -> k.type() == type).findFirst()
+    return java.util.stream.Stream.concat(KINDS.stream(), HAND_WRITTEN.stream()).filter(k -> k.type() == type).findFirst()
         .orElseThrow(() -> new IllegalArgumentException("no schema for " + type.getName()));
   }
 

@@ -48,6 +48,18 @@ class ResultSchemasTest {
   }
 
   @Test
+  void handWrittenSchemasShipAndAreClosed() {
+    for (Kind k : ResultSchemas.HAND_WRITTEN) {
+      JsonNode s = ResultSchemas.published(k);
+      assertEquals("object", s.get("type").asText(), k.name());
+      assertFalse(s.get("additionalProperties").asBoolean(true), k.name() + " allows unknown properties");
+      ObjectNode extra = new ObjectMapper().createObjectNode().put("frobnicate", 1);
+      assertTrue(ResultSchemas.errors(extra, k).stream().anyMatch(e -> e.contains("frobnicate")), k.name());
+      assertTrue(ResultSchemas.errors(extra, k).stream().anyMatch(e -> e.contains("config")), k.name());
+    }
+  }
+
+  @Test
   void theValidatorRejectsWhatIsNotAResult() {
     Kind steering = ResultSchemas.of(io.github.vlmlens.spatial.steer.SteeringResult.class);
     ObjectMapper m = new ObjectMapper();

@@ -198,6 +198,7 @@ class FineTunerTest {
     assertThrows(IllegalStateException.class,
         () -> FineTuner.open(init, LoadOptions.defaults(), config().steps(7).build(), dir).close());
     assertTrue(java.nio.file.Files.isRegularFile(dir.resolve("finetune.json")));
+    io.github.vlmlens.examples.ResultSchemas.assertValid(dir.resolve("finetune.json"), FineTuneResult.class);
   }
 
   @Test

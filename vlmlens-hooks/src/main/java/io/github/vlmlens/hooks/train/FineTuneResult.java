@@ -84,7 +84,11 @@ public record FineTuneResult(
     trainableParameters.forEach(names::add);
     o.put("trainable_values", trainableValues);
     o.put("steps_per_second", stepsPerSecond);
-    o.put("peak_rss_bytes", peakRssBytes);
+    if (peakRssBytes >= 0) {
+      o.put("peak_rss_bytes", peakRssBytes);
+    } else {
+      o.putNull("peak_rss_bytes"); // unknown on this platform
+    }
     o.put("checkpoint", checkpoint == null ? null : checkpoint.toString());
     o.set("evaluations", evaluationsJson(evaluations));
     o.set("steps", stepsJson(steps));
