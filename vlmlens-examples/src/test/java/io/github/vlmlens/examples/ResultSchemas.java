@@ -84,7 +84,11 @@ public final class ResultSchemas {
    * by hand beside the code that writes them, and checked against real files).
    */
   public static final List<Kind> HAND_WRITTEN = List.of(
-      new Kind("finetune-result", io.github.vlmlens.hooks.train.FineTuneResult.class, "vlmlens-hooks"));
+      new Kind("finetune-result", io.github.vlmlens.hooks.train.FineTuneResult.class, "vlmlens-hooks"),
+      new Kind("finetune-comparison", io.github.vlmlens.examples.finetune.FinetuneComparison.class, "vlmlens-examples"));
+
+  /** finetune-compare's {@code comparison.json}. */
+  public static final Kind FINETUNE_COMPARISON = HAND_WRITTEN.get(1);
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 

@@ -157,7 +157,12 @@ public final class FinetuneComparison {
       a.set("final_accuracy", interval(collect(runs.get(arm), seeds,
           r -> r.evaluations().get(r.evaluations().size() - 1).metrics().getOrDefault(metric, Double.NaN))));
       a.set("steps_per_second", interval(collect(runs.get(arm), seeds, FineTuneResult::stepsPerSecond)));
-      a.put("peak_rss_bytes", runs.get(arm).values().stream().mapToLong(FineTuneResult::peakRssBytes).max().orElse(-1));
+      long peak = runs.get(arm).values().stream().mapToLong(FineTuneResult::peakRssBytes).max().orElse(-1);
+      if (peak >= 0) {
+        a.put("peak_rss_bytes", peak);
+      } else {
+        a.putNull("peak_rss_bytes"); // unknown on this platform
+      }
     }
     double[] aucDiff = new double[seeds.size()];
     double[] finalDiff = new double[seeds.size()];
@@ -230,11 +235,9 @@ public final class FinetuneComparison {
     return o;
   }
 
-  /** The 0.975 quantile of Student's t with {@code df} degrees of freedom. */
+  /** The 0.975 quantile of Student's t with {@code df} degrees of freedom (Commons Math). */
   static double tQuantile975(int df) {
-    double[] t = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
-        2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086};
-    return df <= t.length ? t[df - 1] : df <= 30 ? 2.05 : 1.96;
+    return new org.apache.commons.math3.distribution.TDistribution(df).inverseCumulativeProbability(0.975);
   }
 
   /** An interval node of the summary as {@code mean [lo, hi]}. */
