@@ -24,7 +24,6 @@ import io.github.vlmlens.hooks.internal.model.CheckedWeights;
 import io.github.vlmlens.hooks.internal.model.HookPointCatalog;
 import io.github.vlmlens.hooks.internal.model.KvCache;
 import io.github.vlmlens.hooks.internal.model.LayerPoints;
-import io.github.vlmlens.hooks.internal.model.RandomInit;
 import io.github.vlmlens.hooks.internal.model.TokenizedArchitecture;
 import io.github.vlmlens.hooks.internal.model.Ops;
 import io.github.vlmlens.hooks.internal.siglip.FixedSizeImages;
@@ -188,30 +187,12 @@ public final class Gemma3Architecture extends TokenizedArchitecture {
         LlavaTokenizer.load(
             tokenizerJson, config.imageTokenId(), img -> mm,
             new LlavaTokenizer.VisualTokens("\n\n" + wrap[0], wrap[1] + "\n\n", -1, null));
-    NDManager manager = null;
-    try {
-      manager = NDManager.newBaseManager(options.device(), "PyTorch");
-      CheckedWeights w = layout(config);
-      int vl = v.numHiddenLayers();
-      Map<String, NDArray> params =
-          w.load(dir, manager, options.dataType(), n -> n,
-              n -> (config.tieWordEmbeddings() && n.equals(LM_HEAD)) || SiglipTower.ignorable(n, VISION, vl));
-      RandomInit.applyIf(params, options);
-      return new Gemma3Architecture(
-          config, images, tokenizer, manager, options.dataType(), params, format, GenerationDefaults.eosTokenIds(dir));
-    } catch (IllegalArgumentException e) {
-      tokenizer.close();
-      if (manager != null) {
-        manager.close();
-      }
-      throw new CheckpointException(configFile + ": " + e.getMessage(), e);
-    } catch (RuntimeException e) {
-      tokenizer.close();
-      if (manager != null) {
-        manager.close();
-      }
-      throw e;
-    }
+    int vl = v.numHiddenLayers();
+    return load(configFile, tokenizer, options,
+        manager -> layout(config).load(dir, manager, options.dataType(), n -> n,
+            n -> (config.tieWordEmbeddings() && n.equals(LM_HEAD)) || SiglipTower.ignorable(n, VISION, vl)),
+        (manager, params) -> new Gemma3Architecture(
+            config, images, tokenizer, manager, options.dataType(), params, format, GenerationDefaults.eosTokenIds(dir)));
   }
 
   /** Every tensor a checkpoint of this config holds, under the published names. */

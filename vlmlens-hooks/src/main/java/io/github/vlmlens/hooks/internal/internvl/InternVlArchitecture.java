@@ -18,7 +18,6 @@ import io.github.vlmlens.hooks.internal.io.GenerationDefaults;
 import io.github.vlmlens.hooks.internal.io.LlavaTokenizer;
 import io.github.vlmlens.hooks.internal.model.Architecture;
 import io.github.vlmlens.hooks.internal.model.HookPointCatalog;
-import io.github.vlmlens.hooks.internal.model.RandomInit;
 import io.github.vlmlens.hooks.internal.model.TokenizedArchitecture;
 import io.github.vlmlens.hooks.internal.model.KvCache;
 import io.github.vlmlens.hooks.internal.model.Ops;
@@ -84,34 +83,22 @@ public final class InternVlArchitecture extends TokenizedArchitecture {
     int perTile = config.tokensPerTile();
     LlavaTokenizer tokenizer =
         LlavaTokenizer.load(tokenizerJson, config.imageTokenId(), img -> processor.tiles(img) * perTile);
-    NDManager manager = null;
-    try {
-      for (String s : new String[] {START, END}) {
-        int[] ids = tokenizer.encode(s, false);
-        if (ids.length != 1) {
-          throw new CheckpointException("tokenizer " + tokenizerJson + " does not hold " + s + " as one token");
-        }
-      }
-      if (tokenizer.vocabSize() > config.text().vocabSize()) {
-        throw new CheckpointException("tokenizer " + tokenizerJson + " has " + tokenizer.vocabSize()
-            + " tokens but the model's vocabulary has " + config.text().vocabSize());
-      }
-      manager = NDManager.newBaseManager(options.device(), "PyTorch");
-      Map<String, NDArray> params = RandomInit.applyIf(InternVlNetwork.load(dir, config, manager, options.dataType()), options);
-      return new InternVlArchitecture(dir, config, processor, tokenizer, manager, options.dataType(), params, format);
-    } catch (IllegalArgumentException e) {
-      tokenizer.close();
-      if (manager != null) {
-        manager.close();
-      }
-      throw new CheckpointException(configFile + ": " + e.getMessage(), e);
-    } catch (RuntimeException e) {
-      tokenizer.close();
-      if (manager != null) {
-        manager.close();
-      }
-      throw e;
-    }
+    return load(configFile, tokenizer, options,
+        manager -> {
+          for (String s : new String[] {START, END}) {
+            int[] ids = tokenizer.encode(s, false);
+            if (ids.length != 1) {
+              throw new CheckpointException("tokenizer " + tokenizerJson + " does not hold " + s + " as one token");
+            }
+          }
+          if (tokenizer.vocabSize() > config.text().vocabSize()) {
+            throw new CheckpointException("tokenizer " + tokenizerJson + " has " + tokenizer.vocabSize()
+                + " tokens but the model's vocabulary has " + config.text().vocabSize());
+          }
+          return InternVlNetwork.load(dir, config, manager, options.dataType());
+        },
+        (manager, params) ->
+            new InternVlArchitecture(dir, config, processor, tokenizer, manager, options.dataType(), params, format));
   }
 
   /** The parsed config. */

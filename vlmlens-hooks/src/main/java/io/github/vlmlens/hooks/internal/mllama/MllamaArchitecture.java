@@ -18,7 +18,6 @@ import io.github.vlmlens.hooks.internal.io.GenerationDefaults;
 import io.github.vlmlens.hooks.internal.io.LlavaTokenizer;
 import io.github.vlmlens.hooks.internal.model.Architecture;
 import io.github.vlmlens.hooks.internal.model.HookPointCatalog;
-import io.github.vlmlens.hooks.internal.model.RandomInit;
 import io.github.vlmlens.hooks.internal.model.TokenizedArchitecture;
 import io.github.vlmlens.hooks.internal.model.KvCache;
 import io.github.vlmlens.hooks.internal.model.Ops;
@@ -98,31 +97,20 @@ public final class MllamaArchitecture extends TokenizedArchitecture {
     PromptFormat format = PromptFormat.of(options.promptTemplate().orElse(TEMPLATE));
     Path tokenizerJson = dir.resolve("tokenizer.json");
     LlavaTokenizer tokenizer = LlavaTokenizer.load(tokenizerJson, config.imageTokenId(), 1);
-    NDManager manager = null;
-    try {
-      if (tokenizer.vocabSize() > config.text().vocabSize() + 8) {
-        throw new CheckpointException("tokenizer " + tokenizerJson + " has " + tokenizer.vocabSize()
-            + " tokens but the model's embedding table has " + (config.text().vocabSize() + 8));
-      }
-      int[] bos = bosIds(configJson);
-      String bosText = bos.length == 1 && bos[0] < tokenizer.vocabSize() ? tokenizer.tokenText(bos[0]) : null;
-      manager = NDManager.newBaseManager(options.device(), "PyTorch");
-      Map<String, NDArray> params = RandomInit.applyIf(MllamaNetwork.load(dir, config, manager, options.dataType()), options);
-      return new MllamaArchitecture(
-          dir, config, processor, tokenizer, bosText, manager, options.dataType(), params, format);
-    } catch (IllegalArgumentException e) {
-      tokenizer.close();
-      if (manager != null) {
-        manager.close();
-      }
-      throw new CheckpointException(configFile + ": " + e.getMessage(), e);
-    } catch (RuntimeException e) {
-      tokenizer.close();
-      if (manager != null) {
-        manager.close();
-      }
-      throw e;
-    }
+    return load(configFile, tokenizer, options,
+        manager -> {
+          if (tokenizer.vocabSize() > config.text().vocabSize() + 8) {
+            throw new CheckpointException("tokenizer " + tokenizerJson + " has " + tokenizer.vocabSize()
+                + " tokens but the model's embedding table has " + (config.text().vocabSize() + 8));
+          }
+          return MllamaNetwork.load(dir, config, manager, options.dataType());
+        },
+        (manager, params) -> {
+          int[] bos = bosIds(configJson);
+          String bosText = bos.length == 1 && bos[0] < tokenizer.vocabSize() ? tokenizer.tokenText(bos[0]) : null;
+          return new MllamaArchitecture(
+              dir, config, processor, tokenizer, bosText, manager, options.dataType(), params, format);
+        });
   }
 
   /** {@code text_config.bos_token_id} (or the top level's), as a one-element array, or empty. */

@@ -5,8 +5,15 @@ import ai.djl.ndarray.types.DataType;
 import io.github.vlmlens.core.PromptFormat;
 import io.github.vlmlens.core.Tokenization;
 import io.github.vlmlens.core.VlmInput;
+import ai.djl.ndarray.NDArray;
+import io.github.vlmlens.hooks.CheckpointException;
+import io.github.vlmlens.hooks.LoadOptions;
 import io.github.vlmlens.hooks.internal.io.LlavaTokenizer;
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * What every family's {@link Architecture} holds alike: the tokenizer (its token texts, answer
@@ -28,6 +35,40 @@ public abstract class TokenizedArchitecture implements Architecture {
     this.manager = Objects.requireNonNull(manager, "manager");
     this.dataType = Objects.requireNonNull(dataType, "dataType");
     this.format = Objects.requireNonNull(format, "format");
+  }
+
+  /**
+   * The one way a family builds its architecture from a checkpoint: a parameter manager on the
+   * options' device, the weights loaded into it and redrawn for the random-init baseline
+   * ({@link RandomInit#applyIf}) before anything is derived from them, then the architecture. On
+   * failure the tokenizer and the manager are freed, and an {@link IllegalArgumentException}
+   * becomes a {@link CheckpointException} naming {@code configFile}.
+   *
+   * @param weights loads the checkpoint's tensors into the manager (after any checks that may refuse it)
+   * @param build the architecture from the manager and the (possibly redrawn) tensors
+   */
+  protected static <A extends TokenizedArchitecture> A load(
+      Path configFile, LlavaTokenizer tokenizer, LoadOptions options,
+      Function<NDManager, Map<String, NDArray>> weights, BiFunction<NDManager, Map<String, NDArray>, A> build) {
+    NDManager manager = null;
+    try {
+      manager = NDManager.newBaseManager(options.device(), "PyTorch");
+      Map<String, NDArray> params = RandomInit.applyIf(weights.apply(manager), options);
+      return build.apply(manager, params);
+    } catch (IllegalArgumentException e) {
+      free(tokenizer, manager);
+      throw new CheckpointException(configFile + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      free(tokenizer, manager);
+      throw e;
+    }
+  }
+
+  private static void free(LlavaTokenizer tokenizer, NDManager manager) {
+    tokenizer.close();
+    if (manager != null) {
+      manager.close();
+    }
   }
 
   @Override

@@ -24,7 +24,6 @@ import io.github.vlmlens.hooks.internal.model.CheckedWeights;
 import io.github.vlmlens.hooks.internal.model.HookPointCatalog;
 import io.github.vlmlens.hooks.internal.model.KvCache;
 import io.github.vlmlens.hooks.internal.model.LayerPoints;
-import io.github.vlmlens.hooks.internal.model.RandomInit;
 import io.github.vlmlens.hooks.internal.model.TokenizedArchitecture;
 import io.github.vlmlens.hooks.internal.model.LlamaBlock;
 import io.github.vlmlens.hooks.internal.model.Ops;
@@ -166,29 +165,13 @@ public final class OnevisionArchitecture extends TokenizedArchitecture {
     PromptFormat format = PromptFormat.of(options.promptTemplate().orElse(TEMPLATE));
     LlavaTokenizer tokenizer = LlavaTokenizer.load(dir.resolve("tokenizer.json"), config.imageTokenId(), img -> 0,
         new LlavaTokenizer.VisualTokens("", "", config.videoTokenId(), in -> counts(anyres, in)));
-    NDManager manager = null;
-    try {
-      manager = NDManager.newBaseManager(options.device(), "PyTorch");
-      int run = config.visionLayersRun();
-      Map<String, NDArray> params = layout(config).load(dir, manager, options.dataType(),
-          n -> n.equals("model." + NEWLINE) ? NEWLINE : n,
-          n -> (config.tieWordEmbeddings() && n.equals(LM_HEAD)) || SiglipTower.ignorable(n, VISION, run));
-      RandomInit.applyIf(params, options);
-      return new OnevisionArchitecture(config, anyres, tokenizer, manager, options.dataType(), params, format,
-          GenerationDefaults.eosTokenIds(dir));
-    } catch (IllegalArgumentException e) {
-      tokenizer.close();
-      if (manager != null) {
-        manager.close();
-      }
-      throw new CheckpointException(configFile + ": " + e.getMessage(), e);
-    } catch (RuntimeException e) {
-      tokenizer.close();
-      if (manager != null) {
-        manager.close();
-      }
-      throw e;
-    }
+    int run = config.visionLayersRun();
+    return load(configFile, tokenizer, options,
+        manager -> layout(config).load(dir, manager, options.dataType(),
+            n -> n.equals("model." + NEWLINE) ? NEWLINE : n,
+            n -> (config.tieWordEmbeddings() && n.equals(LM_HEAD)) || SiglipTower.ignorable(n, VISION, run)),
+        (manager, params) -> new OnevisionArchitecture(config, anyres, tokenizer, manager, options.dataType(), params,
+            format, GenerationDefaults.eosTokenIds(dir)));
   }
 
   /** Tokens per image (anyres for a sample's only image) or per video frame (the last with the newline). */

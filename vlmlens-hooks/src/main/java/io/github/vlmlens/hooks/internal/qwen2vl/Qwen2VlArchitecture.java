@@ -20,7 +20,6 @@ import io.github.vlmlens.hooks.internal.model.Architecture;
 import io.github.vlmlens.hooks.internal.model.HookPointCatalog;
 import io.github.vlmlens.hooks.internal.model.KvCache;
 import io.github.vlmlens.hooks.internal.model.Ops;
-import io.github.vlmlens.hooks.internal.model.RandomInit;
 import io.github.vlmlens.hooks.internal.model.TokenizedArchitecture;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -121,33 +120,22 @@ public final class Qwen2VlArchitecture extends TokenizedArchitecture {
                 : in.images().stream().mapToInt(processor::imageTokens).toArray());
     LlavaTokenizer tokenizer =
         LlavaTokenizer.load(tokenizerJson, config.imageTokenId(), processor::imageTokens, visual);
-    NDManager manager = null;
-    try {
-      if (tokenizer.vocabSize() > config.text().vocabSize()) {
-        throw new CheckpointException(
-            "tokenizer " + tokenizerJson + " has " + tokenizer.vocabSize() + " tokens but the model's vocabulary has "
-                + config.text().vocabSize());
-      }
-      manager = NDManager.newBaseManager(options.device(), "PyTorch");
-      Map<String, NDArray> params = RandomInit.applyIf(Qwen2VlWeights.load(dir, config, manager, options.dataType()), options);
-      Qwen2VlArchitecture arch =
-          new Qwen2VlArchitecture(config, processor, tokenizer, manager, options.dataType(), params, format);
-      arch.stopIds = GenerationDefaults.eosTokenIds(dir);
-      arch.source = dir;
-      return arch;
-    } catch (IllegalArgumentException e) {
-      tokenizer.close();
-      if (manager != null) {
-        manager.close();
-      }
-      throw new CheckpointException(configFile + ": " + e.getMessage(), e);
-    } catch (RuntimeException e) {
-      tokenizer.close();
-      if (manager != null) {
-        manager.close();
-      }
-      throw e;
-    }
+    return load(configFile, tokenizer, options,
+        manager -> {
+          if (tokenizer.vocabSize() > config.text().vocabSize()) {
+            throw new CheckpointException(
+                "tokenizer " + tokenizerJson + " has " + tokenizer.vocabSize() + " tokens but the model's vocabulary has "
+                    + config.text().vocabSize());
+          }
+          return Qwen2VlWeights.load(dir, config, manager, options.dataType());
+        },
+        (manager, params) -> {
+          Qwen2VlArchitecture arch =
+              new Qwen2VlArchitecture(config, processor, tokenizer, manager, options.dataType(), params, format);
+          arch.stopIds = GenerationDefaults.eosTokenIds(dir);
+          arch.source = dir;
+          return arch;
+        });
   }
 
   /** The parsed config. */
