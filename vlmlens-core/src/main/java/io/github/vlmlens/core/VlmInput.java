@@ -26,6 +26,8 @@ public final class VlmInput {
   private final ImmutableList<RgbImage> images;
   private final boolean video;
   private final String prompt;
+  /** {@link #fingerprint()}, computed once: every run of this input stamps its cache with it. */
+  private volatile String fingerprint;
 
   private VlmInput(List<RgbImage> images, boolean video, String prompt) {
     this.images = ImmutableList.copyOf(images);
@@ -99,6 +101,15 @@ public final class VlmInput {
    * captured caches with it, so that resuming from another input's cache is refused.
    */
   public String fingerprint() {
+    String f = fingerprint;
+    if (f == null) {
+      f = computeFingerprint();
+      fingerprint = f;
+    }
+    return f;
+  }
+
+  private String computeFingerprint() {
     Hasher h = Hashing.murmur3_128().newHasher();
     h.putBoolean(video).putString(prompt, StandardCharsets.UTF_8).putInt(images.size());
     for (RgbImage im : images) {
